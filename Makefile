@@ -1,0 +1,41 @@
+# Two commands do all the set-up: `make demo` and `make test`.
+# PostgreSQL instead of the default SQLite file: set DATABASE_URL, e.g.
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker make demo
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint check install
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# A local, generated SECRET_KEY (never committed; .env is ignored by git).
+.env:
+	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Wrote .env with a generated SECRET_KEY."
+
+demo: install .env
+	$(BIN)/python manage.py setup_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install .env
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install .env
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
