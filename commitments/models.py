@@ -180,12 +180,6 @@ class Announcement(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
-    def get_absolute_url(self):
-        return reverse("admin:commitments_announcement_change", args=[self.pk])
-
     def save(self, *args, **kwargs):
         with transaction.atomic():
             super().save(*args, **kwargs)
@@ -197,6 +191,12 @@ class Announcement(models.Model):
                 if commitment.due_date != old_due_date:
                     commitment._change_reason = "The announcement's date changed."
                     commitment.save()
+
+    def get_absolute_url(self):
+        return reverse("admin:commitments_announcement_change", args=[self.pk])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class CommitmentManager(models.Manager):
@@ -366,13 +366,22 @@ class Commitment(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The domain rules hold for every writer: the admin, the API and commands.
+        self.clean()
+        if self.original_due_date is None:
+            self.original_due_date = self.due_date
+        if self.pk is not None and not kwargs.get("force_insert"):
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:commitments_commitment_change", args=[self.pk])
+
     def natural_key(self):
         return (self.announcement.slug, self.slug)
 
     natural_key.dependencies = ["commitments.announcement"]
-
-    def get_absolute_url(self):
-        return reverse("admin:commitments_commitment_change", args=[self.pk])
 
     @property
     def is_overdue(self):
@@ -432,15 +441,6 @@ class Commitment(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        # The domain rules hold for every writer: the admin, the API and commands.
-        self.clean()
-        if self.original_due_date is None:
-            self.original_due_date = self.due_date
-        if self.pk is not None and not kwargs.get("force_insert"):
-            self.version = (self.version or 0) + 1
-        super().save(*args, **kwargs)
 
     def latest_progress(self):
         return self.updates.order_by("-reported_on", "-created_at", "-id").first()
@@ -534,6 +534,17 @@ class ProgressUpdate(models.Model):
     def __str__(self):
         return f"{self.reported_on}: {self.get_status_display()}"
 
+    def save(self, *args, **kwargs):
+        self.clean()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # Lock the commitment so concurrent updates settle its status in turn.
+            commitment = Commitment.objects.select_for_update().get(
+                pk=self.commitment_id
+            )
+            commitment.refresh_status()
+            self.commitment = commitment
+
     def natural_key(self):
         return (*self.commitment.natural_key(), self.reported_on, self.summary)
 
@@ -556,14 +567,3 @@ class ProgressUpdate(models.Model):
             errors["reported_on"] = "Progress cannot be dated in the future."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self.clean()
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            # Lock the commitment so concurrent updates settle its status in turn.
-            commitment = Commitment.objects.select_for_update().get(
-                pk=self.commitment_id
-            )
-            commitment.refresh_status()
-            self.commitment = commitment
