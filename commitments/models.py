@@ -312,7 +312,9 @@ class Commitment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], m2m_fields=["supporting_agencies"]
+    )
     objects = CommitmentManager.from_queryset(CommitmentQuerySet)()
 
     class Meta:
@@ -501,8 +503,23 @@ class ProgressUpdate(models.Model):
         related_name="progress_updates",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # NULL, not "": rows without a key stay outside the unique constraint.
+    idempotency_key = models.CharField(  # noqa: DJ001
+        max_length=255,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The client's Idempotency-Key header, unique per author.",
+    )
+    request_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="A hash of the request body that carried the idempotency key, to "
+        "tell a retry from a different request reusing the key.",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["request_fingerprint"])
     objects = ProgressUpdateManager()
 
     class Meta:
@@ -517,6 +534,14 @@ class ProgressUpdate(models.Model):
                 condition=~Q(status__in=Status.final()) | ~Q(source_url=""),
                 name="%(app_label)s_%(class)s_final_needs_source",
                 violation_error_message="A final assessment needs a source URL.",
+            ),
+            # A retried POST with the same Idempotency-Key adds nothing, even when
+            # the retries race: the database refuses the second row.
+            models.UniqueConstraint(
+                fields=["author", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="%(app_label)s_%(class)s_unique_idempotency_key",
+                violation_error_message="This Idempotency-Key was already used.",
             ),
         ]
         indexes = [
