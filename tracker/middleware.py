@@ -1,0 +1,111 @@
+"""Request ids, the access log, and a clear answer when the database is down.
+
+Every request gets an id: the client's (or the load balancer's) X-Request-ID when it
+sent a well-formed one, a new one otherwise. It is echoed in the response's
+X-Request-ID header and carried by every log line written while the request runs,
+so one request can be followed across the load balancer, the web process and the
+logs. One access line per request records method, path, status and duration.
+"""
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.http import JsonResponse
+from django.utils.encoding import escape_uri_path
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# One token of safe characters, so a client cannot forge or break log lines.
+VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:+=/-]{1,128}")
+# Seconds a client should wait before retrying while the database is unreachable.
+RETRY_AFTER_SECONDS = 5
+
+current_request_id = contextvars.ContextVar("request_id", default="-")
+access_logger = logging.getLogger("tracker.requests")
+logger = logging.getLogger(__name__)
+
+
+class RequestIdFilter(logging.Filter):
+    """Give every log record the id of the request being served ("-" outside one)."""
+
+    def filter(self, record):
+        if not hasattr(record, "request_id"):
+            # django.request logs a response's error after the middleware has
+            # finished, passing the request along.
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", None) or (
+                current_request_id.get()
+            )
+        return True
+
+
+def request_id_for(request):
+    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    if VALID_REQUEST_ID.fullmatch(incoming):
+        return incoming
+    return uuid.uuid4().hex
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        request.request_id = request_id_for(request)
+        token = current_request_id.set(request.request_id)
+        try:
+            response = self.get_response(request)
+            response[REQUEST_ID_HEADER] = request.request_id
+            access_logger.info(
+                "method=%s path=%s status=%s duration_ms=%.1f",
+                request.method,
+                escape_uri_path(request.path),
+                response.status_code,
+                (time.monotonic() - started) * 1000,
+            )
+            return response
+        finally:
+            current_request_id.reset(token)
+
+
+def one_line(exception):
+    """Database errors span several lines; a log record should not."""
+    return " ".join(str(exception).split())
+
+
+def database_is_down(alias=DEFAULT_DB_ALIAS):
+    """True when the connection is gone or no longer answers: the fault is the
+    database being unreachable, not the request (a lock timeout or a constraint
+    leaves a usable connection behind)."""
+    connection = connections[alias]
+    return connection.connection is None or not connection.is_usable()
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is restarting or unreachable, answer 503 with a
+    Retry-After instead of a 500 and a stack trace. The failed request wrote
+    nothing: it ran in one transaction (ATOMIC_REQUESTS), rolled back before this
+    runs. The next request reconnects (CONN_HEALTH_CHECKS)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        if not database_is_down():
+            return None
+        logger.warning("The database is unavailable: %s", one_line(exception))
+        response = JsonResponse(
+            {"detail": "The database is unavailable. Retry in a few seconds."},
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
