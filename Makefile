@@ -25,9 +25,10 @@ install: $(VENV)/.installed
 	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 	@echo "Wrote .env with a generated SECRET_KEY."
 
+# The container's start-up too (bin/start): set-up, then gunicorn, DEBUG off, static
+# files from whitenoise.
 demo: install .env
-	$(BIN)/python manage.py setup_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	PYTHON=$(BIN)/python bin/start --bind $(HOST):$(PORT)
 
 test: install .env
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
