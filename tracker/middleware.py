@@ -20,6 +20,9 @@ from django.utils.encoding import escape_uri_path
 REQUEST_ID_HEADER = "X-Request-ID"
 # One token of safe characters, so a client cannot forge or break log lines.
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:+=/-]{1,128}")
+# SQLSTATEs of a server that is gone or not accepting work: the connection
+# exceptions (class 08) and shutdown or start-up (57P01, 57P02, 57P03).
+UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
 # Seconds a client should wait before retrying while the database is unreachable.
 RETRY_AFTER_SECONDS = 5
 
@@ -77,19 +80,32 @@ def one_line(exception):
     return " ".join(str(exception).split())
 
 
-def database_is_down(alias=DEFAULT_DB_ALIAS):
-    """True when the connection is gone or no longer answers: the fault is the
-    database being unreachable, not the request (a lock timeout or a constraint
-    leaves a usable connection behind)."""
-    connection = connections[alias]
-    return connection.connection is None or not connection.is_usable()
+def database_unreachable(exception, alias=DEFAULT_DB_ALIAS):
+    """True when a database error says the server could not be reached (down,
+    restarting, shutting down), as opposed to it refusing this request (a lock, a
+    serialization failure, a constraint), which is the caller's to answer."""
+    vendor = connections[alias].vendor
+    if vendor == "postgresql":
+        if isinstance(exception, InterfaceError):
+            return True  # "connection already closed"
+        if isinstance(exception, OperationalError):
+            # The driver's error carries no SQLSTATE when the connection failed on
+            # the client side ("server closed the connection unexpectedly").
+            cause = exception.__cause__
+            sqlstate = getattr(cause, "pgcode", None) or getattr(
+                cause, "sqlstate", None
+            )
+            return sqlstate is None or sqlstate.startswith(UNREACHABLE_SQLSTATES)
+    if vendor == "sqlite" and isinstance(exception, OperationalError):
+        return "unable to open database file" in str(exception)
+    return False
 
 
 class DatabaseUnavailableMiddleware:
     """While the database is restarting or unreachable, answer 503 with a
-    Retry-After instead of a 500 and a stack trace. The failed request wrote
-    nothing: it ran in one transaction (ATOMIC_REQUESTS), rolled back before this
-    runs. The next request reconnects (CONN_HEALTH_CHECKS)."""
+    Retry-After instead of a 500 and a stack trace. The request ran in one
+    transaction (ATOMIC_REQUESTS), so it left no half-written record. The next request reconnects (CONN_HEALTH_CHECKS): Django may even have
+    reconnected already, so the error, not the connection, tells what happened."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -98,9 +114,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        if not database_is_down():
+        if not database_unreachable(exception):
             return None
         logger.warning("The database is unavailable: %s", one_line(exception))
         response = JsonResponse(
