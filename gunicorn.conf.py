@@ -25,3 +25,6 @@ max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# No gunicornc control socket: replicas on one host would share its one path, and
+# the container's user cannot write to its default directory.
+control_socket_disable = True

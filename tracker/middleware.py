@@ -104,8 +104,9 @@ def database_unreachable(exception, alias=DEFAULT_DB_ALIAS):
 class DatabaseUnavailableMiddleware:
     """While the database is restarting or unreachable, answer 503 with a
     Retry-After instead of a 500 and a stack trace. The request ran in one
-    transaction (ATOMIC_REQUESTS), so it left no half-written record. The next request reconnects (CONN_HEALTH_CHECKS): Django may even have
-    reconnected already, so the error, not the connection, tells what happened."""
+    transaction (ATOMIC_REQUESTS), so it left no half-written record. The next
+    request reconnects (CONN_HEALTH_CHECKS); Django may even have reconnected
+    already, so the error, not the connection, tells what happened."""
 
     def __init__(self, get_response):
         self.get_response = get_response
