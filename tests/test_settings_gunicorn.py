@@ -1,0 +1,68 @@
+"""gunicorn.conf.py: the WSGI server's settings come from the environment."""
+
+import runpy
+import types
+
+from django.conf import settings
+from gunicorn.config import Config
+
+CONF = settings.BASE_DIR / "gunicorn.conf.py"
+
+
+def load(monkeypatch, **environment):
+    """gunicorn's own Config, set from the file as gunicorn does; every name in the
+    file must be a gunicorn setting."""
+    for name in (
+        "WEB_CONCURRENCY",
+        "GUNICORN_BIND",
+        "GUNICORN_TIMEOUT",
+        "GUNICORN_MAX_REQUESTS",
+        "GUNICORN_MAX_REQUESTS_JITTER",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    names = {
+        name: value
+        for name, value in runpy.run_path(str(CONF)).items()
+        if not name.startswith("_")
+        and not callable(value)
+        and not isinstance(value, types.ModuleType)
+    }
+    config = Config()
+    unknown = set(names) - set(config.settings)
+    assert not unknown
+    for name, value in names.items():
+        config.set(name, value)
+    return config
+
+
+def test_workers_timeout_and_recycling_come_from_the_environment(monkeypatch):
+    config = load(
+        monkeypatch,
+        WEB_CONCURRENCY="5",
+        GUNICORN_TIMEOUT="12",
+        GUNICORN_MAX_REQUESTS="300",
+        GUNICORN_MAX_REQUESTS_JITTER="30",
+        GUNICORN_BIND="0.0.0.0:9000",
+    )
+
+    assert config.workers == 5
+    assert config.timeout == 12
+    assert config.max_requests == 300
+    assert config.max_requests_jitter == 30
+    assert config.bind == ["0.0.0.0:9000"]
+
+
+def test_defaults_serve_the_project_on_loopback(monkeypatch):
+    config = load(monkeypatch)
+
+    assert config.wsgi_app == "tracker.wsgi:application"
+    assert config.bind == ["127.0.0.1:8000"]
+    assert config.workers == 2
+    assert config.timeout == 30
+    assert config.max_requests == 1000
+    assert config.max_requests_jitter == 100
+    # The Django middleware writes the access log, with request ids.
+    assert config.accesslog is None
+    assert config.errorlog == "-"
