@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import DEFAULT_DB_ALIAS, Error, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, Error, connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -12,9 +12,6 @@ from tracker.middleware import one_line
 logger = logging.getLogger(__name__)
 
 
-# Outside ATOMIC_REQUESTS: opening the request's transaction would itself fail
-# while the database is down, before this view could answer 503.
-@transaction.non_atomic_requests
 @never_cache
 @require_safe
 def healthz(request):
@@ -34,9 +31,12 @@ def healthz(request):
 
 
 class HealthCheckMiddleware:
-    """Answer /healthz ahead of the host check and the HTTPS redirect: load
-    balancers and the container runtime probe each replica by its address, over
-    plain HTTP, with a Host header that ALLOWED_HOSTS rightly does not list."""
+    """Serve /healthz (this is its only route, not tracker/urls.py) ahead of the
+    host check and the HTTPS redirect: load balancers and the container runtime
+    probe each replica by its address, over plain HTTP, with a Host header that
+    ALLOWED_HOSTS rightly does not list. Being outside the URLconf also keeps it
+    outside ATOMIC_REQUESTS, whose transaction could not even begin while the
+    database is down."""
 
     def __init__(self, get_response):
         self.get_response = get_response
