@@ -50,6 +50,7 @@ MIDDLEWARE = [
     # First, so the access log times the whole stack and sees every response.
     "tracker.middleware.RequestLogMiddleware",
     "tracker.middleware.DatabaseUnavailableMiddleware",
+    # Before the host check (CommonMiddleware) and the HTTPS redirect.
     "tracker.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
