@@ -53,9 +53,14 @@ def setup_lock(alias=DEFAULT_DB_ALIAS):
     try:
         with lock_connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [SETUP_LOCK_KEY])
-        yield
+        try:
+            yield
+        finally:
+            with lock_connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SETUP_LOCK_KEY])
     finally:
-        lock_connection.close()  # ends the session, which releases the lock
+        # Were the unlock to fail, the session's end still releases the lock.
+        lock_connection.close()
 
 
 class Command(BaseCommand):
