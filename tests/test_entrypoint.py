@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.utils import load_backend
@@ -100,11 +101,9 @@ def test_setup_demo_prints_a_generated_password_once(db, demo, monkeypatch, caps
     assert get_user_model().objects.get(username="admin").check_password(password)
 
 
-def test_setup_demo_creates_the_cache_table(db, demo):
-    from django.core.cache import cache
-
+def test_setup_demo_creates_the_cache_table(db, demo, settings):
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE django_cache")
+        cursor.execute(f"DROP TABLE {settings.CACHES['default']['LOCATION']}")
 
     demo()
 

@@ -138,7 +138,7 @@ LOGIN_URL = "admin:login"
 # Sessions live in the database (Django's default) and so does the cache (DRF's
 # throttle counts among it): a web process keeps no state of its own, so any number
 # of replicas can serve behind a load balancer. `setup_demo` creates the table.
-CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://tracker_cache")}
 
 # HTTPS. A deployment sets HTTPS_ONLY=true (README "Deploying"); the demo on
 # http://127.0.0.1:8000/ leaves it off. Each setting can still be set on its own.
