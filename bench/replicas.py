@@ -206,11 +206,14 @@ def patch_at_once(replicas, path, etag, auth, round_number):
     return results
 
 
-def history(replica, path, auth):
+def history(replica, path, auth, checks):
     """The commitment's history entries, newest first, each as JSON text."""
     entries, url = [], replica.base + path + "history/?page_size=100"
     while url:
-        page = request("GET", url, headers=auth).json()
+        response = request("GET", url, headers=auth)
+        if not checks.expect(response.status == 200, f"history: {response.status}"):
+            return entries
+        page = response.json()
         entries.extend(json.dumps(entry) for entry in page["results"])
         url = page.get("next")
     return entries
@@ -261,7 +264,7 @@ def exercise(replicas, password, rounds, checks):
     commitment = listing.json()["results"][0]
     path = f"/api/v1/commitments/{commitment['id']}/"
     first_version = commitment["version"]
-    history_before = len(history(a, path, auth))
+    history_before = len(history(a, path, auth, checks))
 
     applied, refused, old_etags = [], [], []
     for n in range(1, rounds + 1):
@@ -272,6 +275,8 @@ def exercise(replicas, password, rounds, checks):
             status_a == status_b == 200 and etag_a == etag_b and body_a == body_b,
             f"round {n}: the replicas serve different data ({etag_a} / {etag_b})",
         )
+        if not checks.expect(etag_a, f"round {n}: the commitment has no ETag"):
+            break
         old_etags.append(etag_a)
         results = patch_at_once(replicas, path, etag_a, auth, n)
         statuses = sorted(response.status for _, response in results.values())
@@ -316,7 +321,7 @@ def exercise(replicas, password, rounds, checks):
         bool(applied) and final["description"] == applied[-1],
         "the last applied write is not what the replicas serve",
     )
-    entries = history(a, path, auth)
+    entries = history(a, path, auth, checks)
     checks.expect(
         len(entries) == history_before + len(applied),
         f"the history grew by {len(entries) - history_before} entries for "
