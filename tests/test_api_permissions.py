@@ -131,7 +131,7 @@ def test_editor_of_a_child_agency_cannot_post_on_the_parents_commitment(api_clie
 )
 def test_change_a_commitment(api_client, maintainer, fbi_commitment, who, expected):
     client = client_as(api_client, who)
-    etag = api_client.get(f"/api/v1/commitments/{fbi_commitment.pk}/").get("ETag", "")
+    etag = api_client.get(f"/api/v1/commitments/{fbi_commitment.pk}/")["ETag"]
 
     response = client.patch(
         f"/api/v1/commitments/{fbi_commitment.pk}/",
