@@ -6,7 +6,7 @@ import json
 
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -142,16 +142,29 @@ def summarize(commitments):
     }
 
 
-def etag_for(commitment):
-    """A strong validator of the commitment as stored: its version, which every
+def latest_update_id():
+    """The id of a commitment's latest progress update, as a subquery."""
+    return Subquery(
+        ProgressUpdate.objects.filter(commitment=OuterRef("pk"))
+        .order_by("-reported_on", "-created_at", "-id")
+        .values("id")[:1]
+    )
+
+
+def etag(version, latest_update_id):
+    """A strong validator of a commitment as stored: its version, which every
     write bumps, and its latest progress update, which the representation shows
     (an update that leaves the status alone does not write the commitment)."""
+    return f'"{version}.{latest_update_id or 0}"'
+
+
+def etag_for(commitment):
     if hasattr(commitment, "latest_updates"):  # prefetched by get_queryset
-        latest_id = commitment.latest_updates[0].pk if commitment.latest_updates else 0
+        latest = commitment.latest_updates[0].pk if commitment.latest_updates else 0
     else:
         latest = commitment.updates.order_by("-reported_on", "-created_at", "-id")
-        latest_id = latest.values_list("id", flat=True).first() or 0
-    return f'"{commitment.version}.{latest_id}"'
+        latest = latest.values_list("id", flat=True).first()
+    return etag(commitment.version, latest)
 
 
 IF_MATCH = OpenApiParameter(
@@ -213,12 +226,19 @@ class CommitmentViewSet(
         )
 
     def retrieve(self, request, *args, **kwargs):
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match:
+            # Revalidation costs one small query, not the whole representation.
+            current = (
+                Commitment.objects.filter(pk=self.kwargs["pk"])
+                .values_list("version", latest_update_id())
+                .first()
+            )
+            if current and etag(*current) in parse_etags(if_none_match):
+                return Response(status=304, headers={"ETag": etag(*current)})
         commitment = self.get_object()
-        etag = etag_for(commitment)
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
-            return Response(status=304, headers={"ETag": etag})
         body = self.get_serializer(commitment).data
-        return Response(body, headers={"ETag": etag})
+        return Response(body, headers={"ETag": etag_for(commitment)})
 
     def update(self, request, *args, **kwargs):
         """PUT and PATCH: only with the current ETag in If-Match, checked under a

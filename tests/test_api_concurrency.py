@@ -6,7 +6,6 @@ import threading
 
 import pytest
 import requests
-from django.db import connection
 from knox.models import AuthToken
 
 from commitments.models import Commitment, ProgressUpdate
@@ -15,17 +14,6 @@ from tests.factories import CommitmentFactory, UserFactory
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CLIENTS = 6
-
-
-@pytest.fixture(autouse=True)
-def _parallel_database():
-    if connection.vendor == "sqlite":
-        pytest.skip(
-            "The SQLite test database lives in memory, and Django's live server "
-            "shares that one connection between its threads: requests cannot run "
-            "in parallel transactions there. (A SQLite file database serialises "
-            "writers with BEGIN IMMEDIATE and a busy timeout.)"
-        )
 
 
 def in_parallel(request, count=CLIENTS):
