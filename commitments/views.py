@@ -398,6 +398,9 @@ def request_fingerprint(commitment, body):
 class ProgressUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every progress update, newest first."""
 
+    # Read-only: POST and the rest answer 405 for anyone, not a 403 that suggests
+    # a permission would help (progress is added on its commitment's timeline).
+    permission_classes = [AllowAny]
     queryset = ProgressUpdate.objects.select_related("author").order_by(
         "-reported_on", "-created_at", "-id"
     )
