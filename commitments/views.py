@@ -320,9 +320,9 @@ class CommitmentViewSet(
         key = request.headers.get("Idempotency-Key")
         fingerprint = ""
         if key is not None:
-            if not 1 <= len(key) <= 255:
+            if not 1 <= len(key) <= 255 or not key.isprintable():
                 raise ValidationError(
-                    {"Idempotency-Key": ["Send between 1 and 255 characters."]}
+                    {"Idempotency-Key": ["Send 1 to 255 printable characters."]}
                 )
             fingerprint = request_fingerprint(commitment, request.data)
             replay = self.replay(request, key, fingerprint, context)
