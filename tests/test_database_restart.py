@@ -1,7 +1,8 @@
 """The service survives PostgreSQL restarting under it (issue 4, point 8).
 
-Two real gunicorn servers run on the test database: a busy one, written to without
-pause while the local PostgreSQL cluster restarts, and an idle one, whose worker
+Two real gunicorn servers with the production settings run on the test database:
+a busy one, to which topics are POSTed through the API without pause while the
+local PostgreSQL cluster restarts, and an idle one, whose worker
 holds a persistent connection (CONN_MAX_AGE) that the restart kills without the
 worker noticing. Then:
 
@@ -30,8 +31,10 @@ import urllib.request
 import pytest
 from django.conf import settings
 from django.db import connection, connections
+from knox.models import AuthToken
 
 from commitments.models import Topic
+from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.slow,
@@ -91,16 +94,16 @@ def database_url():
 
 
 class Server:
-    """gunicorn with the project's settings (gunicorn.conf.py) and the probe's
-    write path (tests/live_probe.py), on a free loopback port."""
+    """gunicorn with the project's settings (gunicorn.conf.py), on a free
+    loopback port, writing with a maintainer's API token."""
 
-    def __init__(self, workers, log_path):
+    def __init__(self, workers, log_path, token):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
+        self.token = token
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.live_probe_settings",
             "DATABASE_URL": database_url(),
             "SECRET_KEY": settings.SECRET_KEY,
             "DEBUG": "false",
@@ -133,18 +136,23 @@ class Server:
             return set(map(int, f.read().split()))
 
     def write(self, slug):
-        """POST one write; (status, worker pid or None, time sent)."""
+        """POST one topic; (status, time sent)."""
         sent_at = time.monotonic()
-        data = urllib.parse.urlencode({"slug": slug}).encode()
+        request = urllib.request.Request(
+            self.url + "/api/v1/topics/",
+            data=json.dumps({"slug": slug, "name": f"Topic {slug}"}).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Token {self.token}",
+            },
+        )
         try:
-            with urllib.request.urlopen(
-                self.url + "/probe/topics/", data=data, timeout=30
-            ) as response:
-                return response.status, json.load(response)["pid"], sent_at
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, sent_at
         except urllib.error.HTTPError as error:
-            return error.code, None, sent_at
+            return error.code, sent_at
         except OSError:
-            return "no answer", None, sent_at
+            return "no answer", sent_at
 
     def stop(self):
         self.process.terminate()
@@ -172,9 +180,10 @@ def test_the_service_survives_postgresql_restarting_under_it(
     transactional_db, tmp_path
 ):
     cluster = local_cluster()
-    busy = Server(workers=2, log_path=tmp_path / "busy.log")
-    idle = Server(workers=1, log_path=tmp_path / "idle.log")
-    writes = []  # (slug, status, pid, time sent), from the busy server
+    _, token = AuthToken.objects.create(user=UserFactory(is_superuser=True))
+    busy = Server(workers=2, log_path=tmp_path / "busy.log", token=token)
+    idle = Server(workers=1, log_path=tmp_path / "idle.log", token=token)
+    writes = []  # (slug, status, time sent), from the busy server
     stop_writing = threading.Event()
 
     def write_without_pause():
@@ -192,7 +201,7 @@ def test_the_service_survives_postgresql_restarting_under_it(
         # Every worker opens its persistent connection.
         warm_up = [(s, *busy.write(s)) for s in ("warm-1", "warm-2", "warm-3")]
         warm_up += [(s, *idle.write(s)) for s in ("warm-4", "warm-5")]
-        assert [status for _, status, _, _ in warm_up] == [201] * 5
+        assert [status for _, status, _ in warm_up] == [201] * 5
         busy_workers, idle_workers = busy.worker_pids(), idle.worker_pids()
         assert len(busy_workers) == 2
         assert len(idle_workers) == 1
@@ -206,23 +215,21 @@ def test_the_service_survives_postgresql_restarting_under_it(
         writer.join(timeout=60)
         after = [(s, *idle.write(s)) for s in ("after-1", "after-2", "after-3")]
 
-        statuses = [status for _, status, _, _ in writes]
+        statuses = [status for _, status, _ in writes]
         print(f"busy server during the restart: {len(writes)} writes", end=" ")
         print({status: statuses.count(status) for status in set(statuses)})
         # Refused while the database was down, with a clear answer.
         assert set(statuses) <= {201, 503}, statuses
         # Answered again as soon as the database was back.
-        sent_after = [w for w in writes if w[3] > restarted_at]
+        sent_after = [w for w in writes if w[2] > restarted_at]
         assert sent_after
-        assert all(status == 201 for _, status, _, _ in sent_after), sent_after
-        # The idle worker's first requests after the restart found its connection
-        # dead, and replaced it before use.
-        assert [status for _, status, _, _ in after] == [201] * 3
-        assert {pid for _, _, pid, _ in after} == idle_workers
+        assert all(status == 201 for _, status, _ in sent_after), sent_after
+        # The idle server's one worker found its connection dead at its first
+        # request after the restart, and replaced it before use.
+        assert [status for _, status, _ in after] == [201] * 3
         # No worker was restarted.
         assert busy.worker_pids() == busy_workers
         assert idle.worker_pids() == idle_workers
-        assert {pid for _, status, pid, _ in writes if status == 201} <= busy_workers
     finally:
         stop_writing.set()
         if writer.is_alive():
@@ -234,7 +241,7 @@ def test_the_service_survives_postgresql_restarting_under_it(
         connections.close_all()
 
     acknowledged = {
-        slug for slug, status, _, _ in warm_up + writes + after if status == 201
+        slug for slug, status, _ in warm_up + writes + after if status == 201
     }
     stored = set(
         Topic.objects.filter(slug__in=acknowledged).values_list("slug", flat=True)

@@ -3,15 +3,16 @@ never a 500 with a stack trace; errors that are the request's own stay its own."
 
 import psycopg2
 import pytest
-from django.db import IntegrityError, connection, connections
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
+
+from commitments.models import Topic
+from tests.conftest import authorize
+from tracker.middleware import database_unreachable
 
 UNAVAILABLE = {"detail": "The database is unavailable. Retry in a few seconds."}
-
-
-@pytest.fixture
-def probe_urls(settings):
-    """POST /probe/topics/ writes a topic (tests/live_probe.py)."""
-    settings.ROOT_URLCONF = "tests.live_probe"
+only_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL server sessions"
+)
 
 
 def test_a_view_answers_503_while_the_database_is_unreachable(
@@ -25,13 +26,13 @@ def test_a_view_answers_503_while_the_database_is_unreachable(
     assert response.json() == UNAVAILABLE
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="ends a PostgreSQL server session"
-)
-def test_a_connection_lost_mid_request_gives_503(client, transactional_db, probe_urls):
+@only_postgresql
+def test_a_connection_lost_mid_request_gives_503(
+    api_client, transactional_db, maintainer
+):
+    client = authorize(api_client, maintainer)
     # The server ends this process's session, as a restart or a failover does;
     # the test client skips the health check that a real request start runs.
-    connection.ensure_connection()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         [backend_pid] = cursor.fetchone()
@@ -44,16 +45,35 @@ def test_a_connection_lost_mid_request_gives_503(client, transactional_db, probe
         other.close()
 
     try:
-        response = client.post("/probe/topics/", {"slug": "lost"})
+        response = client.post("/api/v1/topics/", {"slug": "lost", "name": "Lost"})
     finally:
         connections.close_all()
 
     assert response.status_code == 503
     assert response.json() == UNAVAILABLE
+    assert not Topic.objects.filter(slug="lost").exists()
 
 
-def test_an_error_of_the_request_itself_is_not_a_503(client, db, probe_urls):
-    client.post("/probe/topics/", {"slug": "twice"})
+@only_postgresql
+def test_a_lock_the_request_cannot_get_is_not_taken_for_an_outage(transactional_db):
+    # An error of the request itself, on a working connection: the view, or
+    # Django, answers it; it is not the 503 of an unreachable database.
+    topic = Topic.objects.create(slug="locked", name="Locked")
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with connection.cursor() as holder:
+            holder.execute("BEGIN")
+            holder.execute(
+                "SELECT id FROM commitments_topic WHERE id = %s FOR UPDATE", [topic.pk]
+            )
+            with pytest.raises(OperationalError) as refused, other.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id FROM commitments_topic WHERE id = %s FOR UPDATE NOWAIT",
+                    [topic.pk],
+                )
+            holder.execute("ROLLBACK")
+    finally:
+        other.close()
 
-    with pytest.raises(IntegrityError):
-        client.post("/probe/topics/", {"slug": "twice"})
+    assert refused.value.__cause__.pgcode == "55P03"  # lock_not_available
+    assert not database_unreachable(refused.value)
