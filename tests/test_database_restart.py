@@ -198,7 +198,8 @@ def test_the_service_survives_postgresql_restarting_under_it(
     try:
         busy.wait_until_healthy()
         idle.wait_until_healthy()
-        # Every worker opens its persistent connection.
+        # Each server's workers open persistent connections (CONN_MAX_AGE); the
+        # idle server's one worker certainly does.
         warm_up = [(s, *busy.write(s)) for s in ("warm-1", "warm-2", "warm-3")]
         warm_up += [(s, *idle.write(s)) for s in ("warm-4", "warm-5")]
         assert [status for _, status, _ in warm_up] == [201] * 5
