@@ -3,9 +3,14 @@ CI also runs it end to end on a fresh PostgreSQL database and serves with gunico
 (.ci/run, "Entrypoint")."""
 
 import json
+import os
+import subprocess
+import sys
 import time
 
+import psycopg2
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
@@ -149,3 +154,59 @@ def test_replicas_take_turns_at_the_set_up(db):
             assert cursor.fetchone() == (True,)
     finally:
         other_replica.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="replicas share a PostgreSQL server"
+)
+def test_replicas_starting_together_on_a_fresh_database_all_succeed(db, tmp_path):
+    # Three start-ups at once on an empty database, as `docker compose up --scale
+    # web=3` does: one migrates and loads the demo, the others wait and find it
+    # done, and none fails on a table or an admin account the others created.
+    params = connection.get_connection_params()
+    name = f"{connection.settings_dict['NAME']}_replicas"[:63]
+    server = psycopg2.connect(**{**params, "dbname": "postgres"})
+    server.autocommit = True
+    try:
+        with server.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        here = connection.settings_dict
+        url = f"postgres://{here['USER']}@{here['HOST']}:{here['PORT'] or 5432}/{name}"
+        starts = [
+            subprocess.Popen(
+                [sys.executable, "manage.py", "setup_demo"],
+                cwd=settings.BASE_DIR,
+                env={
+                    **os.environ,
+                    "DATABASE_URL": url,
+                    "STATIC_ROOT": str(tmp_path / f"static-{n}"),
+                },
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for n in range(3)
+        ]
+        outputs = [start.communicate(timeout=300)[0] for start in starts]
+        codes = [start.returncode for start in starts]
+        replica = psycopg2.connect(**{**params, "dbname": name})
+        try:
+            with replica.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM commitments_announcement")
+                [announcements] = cursor.fetchone()
+                cursor.execute("SELECT count(*) FROM auth_user")
+                [users] = cursor.fetchone()
+        finally:
+            replica.close()
+    finally:
+        with server.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.close()
+
+    assert codes == [0, 0, 0], outputs
+    assert sum("Loaded fixtures" in out for out in outputs) == 1
+    assert sum("Created superuser 'admin'" in out for out in outputs) == 1
+    assert announcements >= 1
+    assert users == 1
