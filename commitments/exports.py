@@ -109,7 +109,8 @@ class _ListBuffer:
 class CommitmentCSVRenderer(BaseRenderer):
     """`?format=csv` for a commitment viewset. It exports every commitment the view's
     filters select (not just the current page), in the view's ordering, by asking the
-    view for its filtered queryset. Errors (a 400 for a bad filter, a 404) stay JSON."""
+    view for its filtered queryset. Errors (a 400 for a bad filter, a 404) and the
+    viewset's other actions stay JSON, labelled as such."""
 
     media_type = "text/csv"
     format = "csv"
@@ -120,7 +121,12 @@ class CommitmentCSVRenderer(BaseRenderer):
         response = renderer_context.get("response")
         view = renderer_context.get("view")
         request = renderer_context.get("request")
+        # Only the list and one commitment are rows of commitments; errors and other
+        # actions sharing the viewset (summary, updates, history) answer JSON.
+        exportable = getattr(view, "action", None) in (None, "list", "retrieve")
         if response is None or view is None or response.status_code >= 400:
+            exportable = False
+        if not exportable:
             if response is not None:
                 response["Content-Type"] = "application/json"
             return JSONRenderer().render(data, "application/json", renderer_context)

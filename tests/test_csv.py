@@ -9,7 +9,9 @@ import pytest
 from django.urls import include, path
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import pagination, routers, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from commitments.exports import COLUMNS, CommitmentCSVRenderer
 from commitments.models import Commitment
@@ -169,6 +171,10 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_fields = ["status"]
 
+    @action(detail=False)
+    def summary(self, request):
+        return Response({"total": self.filter_queryset(self.get_queryset()).count()})
+
 
 router = routers.SimpleRouter()
 router.register("commitments", CommitmentViewSet)
@@ -215,3 +221,14 @@ def test_api_format_csv_errors_stay_json(client):
     assert missing.status_code == 404
     assert missing["Content-Type"] == "application/json"
     assert "detail" in missing.json()
+
+
+@pytest.mark.urls("tests.test_csv")
+def test_api_format_csv_on_another_action_of_the_viewset_answers_json(client):
+    build_announcement()
+
+    response = client.get("/api/commitments/summary/?format=csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"total": 5}

@@ -1,0 +1,181 @@
+"""End to end in a real headless Chromium: a reader goes from the home page to an
+announcement to a commitment by following links, sees the highlighted quote and the
+timeline, and axe-core finds no serious accessibility problem on any of the three
+pages. Screenshots land in test-artifacts/.
+
+Needs Debian's `chromium` and `chromium-driver`. Without them the test is skipped,
+unless REQUIRE_BROWSER=1 (as CI sets), which makes their absence a failure."""
+
+import base64
+import datetime
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from axe_selenium_python import Axe
+from django.conf import settings
+from django.core.management import call_command
+
+from commitments.models import Commitment, Status, normalise_whitespace
+from tests.factories import ProgressUpdateFactory
+from tests.site_data import build_announcement
+
+pytestmark = pytest.mark.slow
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "doj-2018-03-12.json"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,1000",
+]
+
+
+@pytest.fixture
+def browser(tmp_path):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromedriver = shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        reason = (
+            "Chromium and its driver are not installed "
+            "(apt-get install -y chromium chromium-driver)."
+        )
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(
+        service=Service(executable_path=chromedriver), options=options
+    )
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def load_demo_data():
+    """The real fixture when this branch has it, else the same shape from
+    factories; either way a commitment without progress gets a two-entry timeline
+    to look at."""
+    if DEMO_FIXTURE.exists():
+        call_command("loaddata", DEMO_FIXTURE, verbosity=0)
+    else:
+        build_announcement()
+    commitment = (
+        Commitment.objects.filter(parent__isnull=True, updates__isnull=True)
+        .select_related("announcement")
+        .order_by("id")
+        .first()
+    )
+    announced_on = commitment.announcement.announced_on
+    ProgressUpdateFactory(
+        commitment=commitment,
+        reported_on=announced_on + datetime.timedelta(days=10),
+        status=Status.IN_PROGRESS,
+        summary="The first steps were taken.",
+        author=None,
+    )
+    ProgressUpdateFactory(
+        commitment=commitment,
+        reported_on=announced_on + datetime.timedelta(days=90),
+        status=Status.PARTIALLY_FULFILLED,
+        summary="Half of it was done, by the report of browser-test.",
+        source_url="https://www.justice.gov/opa/browser-test-evidence",
+        author=None,
+    )
+    return commitment
+
+
+def assert_accessible(driver, name):
+    axe = Axe(driver)
+    axe.inject()
+    results = axe.run()
+    serious = [
+        violation
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"{name}: {axe.report(serious)}"
+
+
+def screenshot(driver, name):
+    """The whole page, not just the window, at desktop and at phone width."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for suffix, width in [("", 1280), ("-phone", 390)]:
+        driver.set_window_size(width, 1000)
+        size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        shot = driver.execute_cdp_cmd(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {
+                    "x": 0,
+                    "y": 0,
+                    "width": size["width"],
+                    "height": size["height"],
+                    "scale": 1,
+                },
+            },
+        )
+        (ARTIFACTS / f"{name}{suffix}.png").write_bytes(base64.b64decode(shot["data"]))
+    driver.set_window_size(1280, 1000)
+
+
+def test_a_reader_follows_links_from_home_to_a_commitment(
+    browser, live_server, transactional_db
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    commitment = load_demo_data()
+    announcement = commitment.announcement
+
+    browser.get(live_server.url + "/")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Commitment Tracker"
+    # The first Tab reaches the skip link: the page is usable from the keyboard.
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.text == "Skip to content"
+    assert_accessible(browser, "home")
+    screenshot(browser, "home")
+
+    browser.find_element(By.LINK_TEXT, announcement.title).click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == announcement.title
+    marks = browser.find_elements(By.CSS_SELECTOR, ".announcement-body mark a")
+    assert marks, "no highlighted quote on the announcement page"
+    highlighted = " ".join(mark.text for mark in marks)
+    assert normalise_whitespace(commitment.source_quote)[:40] in highlighted
+    assert_accessible(browser, "announcement")
+    screenshot(browser, "announcement")
+
+    browser.find_element(By.LINK_TEXT, commitment.title).click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == commitment.title
+    quote = browser.find_element(By.CSS_SELECTOR, "blockquote mark").text
+    assert normalise_whitespace(quote) == normalise_whitespace(commitment.source_quote)
+    entries = browser.find_elements(By.CSS_SELECTOR, "ol.timeline > li")
+    assert len(entries) == 2
+    assert "Partially fulfilled" in entries[0].text  # newest first
+    assert "Half of it was done" in entries[0].text
+    assert "In progress" in entries[1].text
+    evidence = entries[0].find_element(By.PARTIAL_LINK_TEXT, "Evidence")
+    assert evidence.get_attribute("href") == (
+        "https://www.justice.gov/opa/browser-test-evidence"
+    )
+    status = browser.find_element(By.CSS_SELECTOR, ".status-line .status").text
+    assert status == "Partially fulfilled"
+    assert_accessible(browser, "commitment")
+    screenshot(browser, "commitment")
