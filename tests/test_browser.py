@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from axe_selenium_python import Axe
 from django.conf import settings
 from django.core.management import call_command
+from selenium_axe_python import Axe
 
 from commitments.models import Commitment, Status, normalise_whitespace
 from tests.factories import ProgressUpdateFactory
@@ -179,3 +179,34 @@ def test_a_reader_follows_links_from_home_to_a_commitment(
     assert status == "Partially fulfilled"
     assert_accessible(browser, "commitment")
     screenshot(browser, "commitment")
+
+
+def test_a_reader_filters_the_list_and_opens_an_agency(
+    browser, live_server, transactional_db
+):
+    from selenium.webdriver.common.by import By
+
+    load_demo_data()
+
+    browser.get(live_server.url + "/")
+    browser.find_element(By.LINK_TEXT, "All commitments").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=status][value=not_rated]").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=q]").send_keys("the\n")
+
+    assert "status=not_rated" in browser.current_url
+    assert "q=the" in browser.current_url
+    csv_link = browser.find_element(By.PARTIAL_LINK_TEXT, "as CSV")
+    assert "status=not_rated" in csv_link.get_attribute("href")
+    statuses = browser.find_elements(By.CSS_SELECTOR, "table.commitments .status")
+    assert statuses
+    assert {status.text for status in statuses} == {"Not yet rated"}
+    assert_accessible(browser, "list")
+    screenshot(browser, "list")
+
+    browser.find_element(By.CSS_SELECTOR, "table.commitments td a").click()
+    assert browser.find_element(By.ID, "scorecard-heading").text == "Scorecard"
+    assert_accessible(browser, "agency")
+    screenshot(browser, "agency")
+
+    browser.find_element(By.LINK_TEXT, "Statuses & method").click()
+    assert_accessible(browser, "method")
