@@ -16,6 +16,7 @@ from django.utils.html import format_html
 
 from commitments.models import Agency, Commitment, ProgressUpdate
 from commitments.site_views import commitment_path
+from commitments.templatetags.site_extras import http_url
 
 ENTRIES_PER_FEED = 50
 
@@ -33,10 +34,9 @@ class ProgressFeed(Feed):
         return f"{item.commitment.title}: {item.get_status_display()}"
 
     def item_description(self, item):
+        source_url = http_url(item.source_url)
         evidence = (
-            format_html(' <a href="{}">Evidence</a>', item.source_url)
-            if item.source_url
-            else ""
+            format_html(' <a href="{}">Evidence</a>', source_url) if source_url else ""
         )
         return format_html(
             "<p>{} ({}, lead agency {}).{}</p>",

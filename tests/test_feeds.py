@@ -152,3 +152,28 @@ def test_agency_feed_costs_the_same_queries_whatever_its_size(
         response = client.get("/feeds/agencies/doj.atom")
 
     assert len(parse(response).entries) == 2 + extra_updates
+
+
+@pytest.mark.parametrize("extra_updates", [0, 20])
+def test_all_progress_and_commitment_feeds_cost_the_same_queries_whatever_size(
+    client, django_assert_num_queries, extra_updates
+):
+    announcement = build_announcement()
+    nics = announcement.commitments.get(slug="nics-certification")
+    for _ in range(extra_updates):
+        ProgressUpdateFactory(commitment=nics, author=None)
+
+    with django_assert_num_queries(3):
+        # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
+        # 2. the latest progress, with commitment, announcement and lead agency
+        # 3. RELEASE SAVEPOINT
+        everything = client.get("/feeds/updates.atom")
+    with django_assert_num_queries(4):
+        # 1. SAVEPOINT
+        # 2. the commitment with its announcement
+        # 3. its progress, with commitment, announcement and lead agency
+        # 4. RELEASE SAVEPOINT
+        one = client.get(NICS_FEED)
+
+    assert len(parse(everything).entries) == 3 + extra_updates
+    assert len(parse(one).entries) == 2 + extra_updates

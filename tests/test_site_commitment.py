@@ -60,10 +60,28 @@ def test_an_overdue_commitment_says_by_how_much_and_links_its_parent(client):
     assert "No progress recorded yet" in html
 
 
-def test_unknown_commitment_is_404(client):
+def test_evidence_that_is_not_a_web_address_is_not_linked(client):
+    announcement = build_announcement()
+    update = announcement.commitments.get(slug="tips-review").updates.get()
+    # Fixtures skip the model's URL validation.
+    type(update).objects.filter(pk=update.pk).update(source_url="javascript:alert(1)")
+
+    html = client.get("/a/doj-school-safety-2018-03-12/tips-review/").content.decode()
+
+    assert "The review has begun." in html
+    assert "javascript:" not in html
+    assert "Evidence" not in html
+
+
+def test_unknown_commitment_is_404_with_a_way_back(client):
     build_announcement()
 
-    assert client.get("/a/doj-school-safety-2018-03-12/nope/").status_code == 404
+    response = client.get("/a/doj-school-safety-2018-03-12/nope/")
+
+    assert response.status_code == 404
+    assert '<a href="/commitments/">the commitments page</a>' in (
+        response.content.decode()
+    )
     assert client.get("/a/nope/nics-certification/").status_code == 404
 
 
