@@ -31,6 +31,8 @@ def test_announcement_page_marks_every_tracked_quote_and_links_it(client):
     ]:
         assert f'id="quote-{slug}"' in html
     assert "could not be found in the text" not in html
+    # Each commitment listed below the text points back to its quote in it.
+    assert '<a href="#quote-tips-review">quote [4] in the text</a>' in html
 
 
 def test_announcement_page_groups_its_commitments_by_status_with_definitions(client):
