@@ -3,9 +3,11 @@ updates inline, newest first."""
 
 import datetime
 
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import escape
 
-from commitments.models import Status
+from commitments.models import Commitment, Status
 from tests.admin_forms import add_update, form_data
 from tests.factories import CommitmentFactory, ProgressUpdateFactory
 
@@ -133,3 +135,17 @@ def test_admin_index_and_other_lists_render(client, staff_user):
         response = client.get(reverse(f"admin:commitments_{name}_changelist"))
         assert response.status_code == 200, name
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_every_demo_commitment_page_renders(client, staff_user):
+    call_command("loaddata", "doj-2018-03-12", verbosity=0)
+    client.force_login(staff_user)
+    for commitment in Commitment.objects.all():
+        response = client.get(change_url(commitment))
+        assert response.status_code == 200, commitment.slug
+        assert escape(commitment.title) in response.content.decode()
+    history = reverse(
+        "admin:commitments_commitment_history",
+        args=[Commitment.objects.get(slug="nics-certification").pk],
+    )
+    assert "Loaded from a fixture." in client.get(history).content.decode()
