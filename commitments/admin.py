@@ -7,11 +7,11 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from commitments.forms import CommitmentAdminForm
+from commitments.forms import CommitmentAdminForm, ProgressUpdateForm
 from commitments.models import (
     Agency,
     Announcement,
@@ -76,14 +76,22 @@ class OverdueFilter(admin.SimpleListFilter):
 
 class ProgressUpdateInline(SuperusersDeleteMixin, admin.TabularInline):
     model = ProgressUpdate
-    fields = ["reported_on", "status", "summary", "source_url", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
+    form = ProgressUpdateForm
+    fields = ["reported_on", "status", "summary", "source_url", "author", "entered"]
+    readonly_fields = ["author", "entered"]
     ordering = ["-reported_on", "-created_at", "-id"]
     extra = 1
     verbose_name = "progress update"
     verbose_name_plural = (
         "Progress updates, newest first (the commitment's status follows the latest)"
     )
+
+    @admin.display(description="entered")
+    def entered(self, update):
+        # The blank row for a new update has no entry time yet.
+        if update.pk is None:
+            return ""
+        return formats.localize(timezone.localtime(update.created_at))
 
     # `obj` is the commitment whose page this is.
     def has_view_permission(self, request, obj=None):
@@ -339,6 +347,7 @@ class TopicAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
 class ProgressUpdateAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     """All progress, newest first. Editors add progress from the commitment's page."""
 
+    form = ProgressUpdateForm
     list_display = ["reported_on", "commitment", "status", "author"]
     list_filter = ["status", "commitment__lead_agency", "commitment__announcement"]
     search_fields = ["summary", "commitment__title"]

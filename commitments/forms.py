@@ -4,7 +4,7 @@ asks for a reason when the deadline changes (issue 4, points 2 and 5)."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from commitments.models import Agency, Commitment
+from commitments.models import Agency, Commitment, ProgressUpdate
 
 # Form fields that are not the commitment's own data.
 BOOKKEEPING_FIELDS = {"opened_version", "deadline_change_reason"}
@@ -59,11 +59,8 @@ def describe_changes_since(commitment, opened_version):
 
 
 class CommitmentAdminForm(forms.ModelForm):
-    opened_version = forms.IntegerField(
-        required=False,
-        widget=forms.HiddenInput,
-        help_text="The version of the commitment this form was opened at.",
-    )
+    # The version of the commitment this form was opened at.
+    opened_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     deadline_change_reason = forms.CharField(
         required=False,
         label="Reason for the deadline change",
@@ -178,3 +175,15 @@ class CommitmentAdminForm(forms.ModelForm):
                 "deadline_change_reason",
                 "You changed the deadline: say why. The reason is kept in the history.",
             )
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["reported_on", "status", "summary", "source_url"]
+        labels = {
+            "reported_on": "Date of the progress",
+            "status": "Assessment after this update",
+            "source_url": "Source URL (evidence)",
+        }
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3, "cols": 50})}

@@ -39,6 +39,9 @@ def record_history_of_raw_save(sender, instance, created, raw, **kwargs):
     )
     if unchanged:
         return
+    # loaddata sets many-to-many values after this save; simple_history records
+    # that change itself, and this gives it the same reason.
+    instance._change_reason = FIXTURE_CHANGE_REASON
     history_model.objects.create(
         history_date=timezone.now(),
         history_type="+" if created or latest is None else "~",

@@ -144,7 +144,14 @@ def test_a_fixture_load_is_recorded_in_history_once(db):
     call_command("loaddata", FIXTURE, verbosity=0)
     counts = {model: model.history.count() for model in MODELS}
     nics = Commitment.objects.get(slug="nics-certification")
-    assert nics.history.earliest().history_type == "+"
+    history = list(nics.history.order_by("history_date", "history_id"))
+    # Created, then its supporting agencies set, both from the fixture.
+    assert [record.history_type for record in history] == ["+", "~"]
+    assert {record.history_change_reason for record in history} == {
+        "Loaded from a fixture."
+    }
+    supporting = history[-1].supporting_agencies.all()
+    assert sorted(row.agency.slug for row in supporting) == ["doj", "fbi"]
     call_command("loaddata", FIXTURE, verbosity=0)
     assert {model: model.history.count() for model in MODELS} == counts
     assert Topic.history.count() == Topic.objects.count()
