@@ -194,7 +194,7 @@ class Announcement(models.Model):
                     commitment.save()
 
     def get_absolute_url(self):
-        return reverse("admin:commitments_announcement_change", args=[self.pk])
+        return reverse("public:announcement", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
@@ -403,7 +403,7 @@ class Commitment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("admin:commitments_commitment_change", args=[self.pk])
+        return reverse("public:commitment", args=[self.announcement.slug, self.slug])
 
     def natural_key(self):
         return (self.announcement.slug, self.slug)
