@@ -205,8 +205,8 @@ class Announcement(models.Model):
             return
         body = normalise_whitespace(self.body)
         lost = [
-            commitment.title
-            for commitment in self.commitments.only("title", "source_quote")
+            f"{commitment.title} ({commitment.slug})"
+            for commitment in self.commitments.only("title", "slug", "source_quote")
             if normalise_whitespace(commitment.source_quote) not in body
         ]
         if lost:

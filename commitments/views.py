@@ -1,0 +1,531 @@
+"""API v1 views (DESIGN.md, "HTTP interface (v1)"). Nothing is deleted through the
+API: no viewset offers destroy, so DELETE gets 405."""
+
+import hashlib
+import json
+
+from django.contrib.auth import authenticate
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import parse_etags
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from knox import views as knox_views
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from commitments import serializers as api
+from commitments.authentication import TokenAuthentication
+from commitments.exceptions import (
+    PreconditionFailed,
+    PreconditionRequired,
+    UnprocessableContent,
+)
+from commitments.filters import CommitmentFilterSet, ProgressUpdateFilterSet
+from commitments.models import (
+    Agency,
+    Announcement,
+    Commitment,
+    ProgressUpdate,
+    Status,
+    Topic,
+)
+from commitments.permissions import CanAddProgressOrReadOnly
+from commitments.services import history_entries
+
+
+class AgencyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Agency.objects.select_related("parent").order_by("name", "id")
+    serializer_class = api.AgencySerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+
+class TopicViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Topic.objects.order_by("name", "id")
+    serializer_class = api.TopicSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+
+class AnnouncementViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Announcement.objects.select_related("issuer").order_by(
+        "-announced_on", "id"
+    )
+    serializer_class = api.AnnouncementSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+
+def status_counts(today):
+    """The summary's counts, as aggregates over a queryset of commitments."""
+    final = Status.final()
+    counts = {"total": Count("id")}
+    for status in Status:
+        counts[status.value] = Count("id", filter=Q(status=status))
+    counts["overdue"] = Count("id", filter=Q(due_date__lt=today) & ~Q(status__in=final))
+    counts["late"] = Count(
+        "id",
+        filter=Q(
+            status__in=final,
+            due_date__isnull=False,
+            final_assessed_on__gt=F("due_date"),
+        ),
+    )
+    return counts
+
+
+def summary_entry(row):
+    return {
+        "total": row["total"],
+        "by_status": {status.value: row[status.value] for status in Status},
+        "overdue": row["overdue"],
+        "late": row["late"],
+    }
+
+
+def summarize(commitments):
+    """Counts by status, overdue and late, overall and by lead agency: two
+    aggregate queries whatever the number of commitments."""
+    commitments = commitments.order_by()
+    counts = status_counts(timezone.localdate())
+    overall = commitments.aggregate(**counts)
+    by_agency = (
+        commitments.values("lead_agency__slug", "lead_agency__name")
+        .annotate(**counts)
+        .order_by("lead_agency__name", "lead_agency__slug")
+    )
+    return {
+        **summary_entry(overall),
+        "by_agency": [
+            {
+                "agency": {
+                    "slug": row["lead_agency__slug"],
+                    "name": row["lead_agency__name"],
+                },
+                **summary_entry(row),
+            }
+            for row in by_agency
+        ],
+    }
+
+
+def latest_update_id():
+    """The id of a commitment's latest progress update, as a subquery."""
+    return Subquery(
+        ProgressUpdate.objects.filter(commitment=OuterRef("pk"))
+        .order_by("-reported_on", "-created_at", "-id")
+        .values("id")[:1]
+    )
+
+
+def etag(version, latest_update_id):
+    """A strong validator of a commitment as stored: its version, which every
+    write bumps, and its latest progress update, which the representation shows
+    (an update that leaves the status alone does not write the commitment)."""
+    return f'"{version}.{latest_update_id or 0}"'
+
+
+def etag_for(commitment):
+    if hasattr(commitment, "latest_updates"):  # prefetched by get_queryset
+        latest = commitment.latest_updates[0].pk if commitment.latest_updates else 0
+    else:
+        latest = commitment.updates.order_by("-reported_on", "-created_at", "-id")
+        latest = latest.values_list("id", flat=True).first()
+    return etag(commitment.version, latest)
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The commitment's current ETag, from a GET: the write is refused "
+    "(412) if it changed since.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="An ETag you hold: 304 with no body while it is still current.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Up to 255 characters, unique per request you mean to make once. "
+    "A retry with the same key and body returns the first response and adds "
+    "nothing; the same key with another body gets 422.",
+)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
+    update=extend_schema(parameters=[IF_MATCH]),
+    partial_update=extend_schema(parameters=[IF_MATCH]),
+)
+class CommitmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Commitment.objects.all()
+    serializer_class = api.CommitmentSerializer
+    filterset_class = CommitmentFilterSet
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        if self.action in ("summary", "updates", "history"):
+            # Counted or looked up, not shown: nothing to join or prefetch.
+            return Commitment.objects.all()
+        latest_update = ProgressUpdate.objects.select_related("author").order_by(
+            "-reported_on", "-created_at", "-id"
+        )[:1]
+        return (
+            Commitment.objects.annotate_overdue()
+            .select_related("announcement", "lead_agency", "topic")
+            .prefetch_related(
+                Prefetch("supporting_agencies", Agency.objects.order_by("name", "id")),
+                Prefetch("updates", latest_update, to_attr="latest_updates"),
+            )
+            .order_by("id")
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match:
+            # Revalidation costs one small query, not the whole representation.
+            current = (
+                Commitment.objects.filter(pk=self.kwargs["pk"])
+                .values_list("version", latest_update_id())
+                .first()
+            )
+            if current and etag(*current) in parse_etags(if_none_match):
+                return Response(status=304, headers={"ETag": etag(*current)})
+        commitment = self.get_object()
+        body = self.get_serializer(commitment).data
+        return Response(body, headers={"ETag": etag_for(commitment)})
+
+    def update(self, request, *args, **kwargs):
+        """PUT and PATCH: only with the current ETag in If-Match, checked under a
+        row lock so that of concurrent writers holding the same ETag one wins and
+        the others get 412, with nothing written."""
+        partial = kwargs.pop("partial", False)
+        if_match = request.headers.get("If-Match")
+        queryset = Commitment.objects.select_for_update()
+        commitment = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        self.check_object_permissions(request, commitment)
+        current = etag_for(commitment)
+        if not if_match:
+            raise PreconditionRequired(
+                "Changing a commitment needs an If-Match header with its current "
+                f"ETag: GET {request.path} and resend this request with "
+                "If-Match set to the ETag header of that response."
+            )
+        if current not in parse_etags(if_match):
+            raise PreconditionFailed(
+                f"The commitment has changed since you read it; its ETag is now "
+                f"{current}. GET {request.path} again, reapply your change and "
+                "resend it with If-Match set to the new ETag. Nothing was written.",
+                etag=current,
+            )
+        serializer = self.get_serializer(commitment, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        commitment = self.get_queryset().get(pk=commitment.pk)
+        return Response(
+            self.get_serializer(commitment).data,
+            headers={"ETag": etag_for(commitment)},
+        )
+
+    @extend_schema(
+        responses=api.SummarySerializer,
+        description="Counts by status, overdue and late, overall and by lead "
+        "agency, over the commitments that the list's filters select.",
+    )
+    @action(detail=False, pagination_class=None)
+    def summary(self, request):
+        return Response(summarize(self.filter_queryset(self.get_queryset())))
+
+    @extend_schema(
+        methods=["GET"],
+        responses=api.ProgressUpdateSerializer(many=True),
+        description="The commitment's timeline, newest first.",
+        filters=False,
+    )
+    @extend_schema(
+        methods=["POST"],
+        parameters=[IDEMPOTENCY_KEY],
+        request=api.ProgressUpdateSerializer,
+        responses={201: api.ProgressUpdateSerializer},
+        description="Add a progress update (maintainers, and editors of the "
+        "commitment's lead agency or an agency above it). The commitment's status "
+        "follows its latest update by reported_on.",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission_classes=[CanAddProgressOrReadOnly],
+        filterset_class=None,
+    )
+    def updates(self, request, pk=None):
+        commitment = self.get_object()
+        if request.method == "POST":
+            return self.add_progress(request, commitment)
+        timeline = commitment.updates.select_related("author").order_by(
+            "-reported_on", "-created_at", "-id"
+        )
+        page = self.paginate_queryset(timeline)
+        serializer = api.ProgressUpdateSerializer(
+            page, many=True, context=self.get_serializer_context()
+        )
+        return self.get_paginated_response(serializer.data)
+
+    def add_progress(self, request, commitment):
+        context = {**self.get_serializer_context(), "commitment": commitment}
+        key = request.headers.get("Idempotency-Key")
+        fingerprint = ""
+        if key is not None:
+            if not 1 <= len(key) <= 255 or not key.isprintable():
+                raise ValidationError(
+                    {"Idempotency-Key": ["Send 1 to 255 printable characters."]}
+                )
+            fingerprint = request_fingerprint(commitment, request.data)
+            replay = self.replay(request, key, fingerprint, context)
+            if replay is not None:
+                return replay
+        serializer = api.ProgressUpdateSerializer(data=request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        try:
+            # A savepoint: if a concurrent retry with the same key wins the race,
+            # the database refuses this row and the request answers as the winner.
+            with transaction.atomic():
+                update = serializer.save(
+                    commitment=commitment,
+                    author=request.user,
+                    idempotency_key=key,
+                    request_fingerprint=fingerprint,
+                )
+        except IntegrityError:
+            replay = key and self.replay(request, key, fingerprint, context)
+            if not replay:
+                raise
+            return replay
+        return Response(
+            api.ProgressUpdateSerializer(update, context=context).data, status=201
+        )
+
+    def replay(self, request, key, fingerprint, context):
+        """The first response to this Idempotency-Key, if it was used before."""
+        first = (
+            ProgressUpdate.objects.select_related("author")
+            .filter(author=request.user, idempotency_key=key)
+            .first()
+        )
+        if first is None:
+            return None
+        if first.request_fingerprint != fingerprint:
+            raise UnprocessableContent(
+                "This Idempotency-Key was already used with a different request "
+                "(another body or another commitment). Use a new key for a new "
+                "progress update."
+            )
+        body = api.ProgressUpdateSerializer(first, context=context).data
+        return Response(body, status=201, headers={"Idempotent-Replayed": "true"})
+
+    @extend_schema(
+        responses=api.HistoryEntrySerializer(many=True),
+        description="Every write to the commitment, newest first: who, when, the "
+        "kind of change, its reason, and each field's old and new value.",
+        filters=False,
+    )
+    @action(detail=True, filterset_class=None)
+    def history(self, request, pk=None):
+        commitment = self.get_object()
+        records = commitment.history.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )
+        page = self.paginate_queryset(records)
+        return self.get_paginated_response(history_entries(commitment, page))
+
+
+def request_fingerprint(commitment, body):
+    """Tells a retry (same commitment, same body) from another request that
+    reuses an Idempotency-Key."""
+    canonical = json.dumps(
+        {"commitment": commitment.pk, "body": body},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class ProgressUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every progress update, newest first."""
+
+    # Read-only: POST and the rest answer 405 for anyone, not a 403 that suggests
+    # a permission would help (progress is added on its commitment's timeline).
+    permission_classes = [AllowAny]
+    queryset = ProgressUpdate.objects.select_related("author").order_by(
+        "-reported_on", "-created_at", "-id"
+    )
+    serializer_class = api.ProgressUpdateSerializer
+    filterset_class = ProgressUpdateFilterSet
+
+
+class StatusViewSet(viewsets.ViewSet):
+    """The status vocabulary: a plain array of value, label and definition."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=api.StatusSerializer(many=True))
+    def list(self, request):
+        return Response(api.StatusSerializer.vocabulary())
+
+
+class FailedLoginThrottle(SimpleRateThrottle):
+    """Counts failed logins only, by client address and by username, in the
+    database-backed cache shared by every web process. A successful login costs
+    nothing; after too many failures every attempt waits, even a right one."""
+
+    scope = "login_failures"
+
+    def cache_keys(self, request):
+        keys = [
+            self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        ]
+        data = request.data
+        username = data.get("username") if isinstance(data, dict) else None
+        if isinstance(username, str) and username:
+            digest = hashlib.sha256(username.lower().encode()).hexdigest()
+            keys.append(self.cache_format % {"scope": self.scope, "ident": digest})
+        return keys
+
+    def recent(self, key, now):
+        return [t for t in self.cache.get(key, []) if t > now - self.duration]
+
+    def allow_request(self, request, view):
+        self.now = self.timer()
+        for key in self.cache_keys(request):
+            self.history = self.recent(key, self.now)
+            if len(self.history) >= self.num_requests:
+                return False
+        return True
+
+    def record_failure(self, request):
+        now = self.timer()
+        for key in self.cache_keys(request):
+            self.cache.set(key, [now, *self.recent(key, now)], self.duration)
+
+
+class LoginView(knox_views.LoginView):
+    """`{"username", "password"}` in, `{"token", "expiry"}` out. The token is
+    stored hashed and expires (REST_KNOX TOKEN_TTL)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [FailedLoginThrottle]
+
+    @extend_schema(
+        request=api.LoginSerializer,
+        responses={200: api.TokenSerializer},
+        auth=[],
+    )
+    def post(self, request, format=None):
+        login = api.LoginSerializer(data=request.data)
+        login.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=login.validated_data["username"],
+            password=login.validated_data["password"],
+        )
+        if user is None:
+            FailedLoginThrottle().record_failure(request)
+            # Answered, not raised: a raised error would roll back the request's
+            # transaction (ATOMIC_REQUESTS), and the record of the failure with it.
+            return Response(
+                {"non_field_errors": ["Unable to log in with these credentials."]},
+                status=400,
+            )
+        request.user = user
+        return super().post(request, format)
+
+
+class LogoutView(knox_views.LogoutView):
+    """Revokes the token that authenticated this request."""
+
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(
+        request=None, responses={204: OpenApiResponse(description="Revoked.")}
+    )
+    def post(self, request, format=None):
+        return super().post(request, format)
+
+
+class ApiRootView(APIView):
+    """Links to every resource of API v1."""
+
+    permission_classes = [AllowAny]
+
+    links = {
+        "agencies": "api:agency-list",
+        "topics": "api:topic-list",
+        "announcements": "api:announcement-list",
+        "commitments": "api:commitment-list",
+        "commitments_summary": "api:commitment-summary",
+        "updates": "api:progressupdate-list",
+        "statuses": "api:status-list",
+        "auth_token": "api:auth-token",
+        "auth_logout": "api:auth-logout",
+        "schema": "schema",
+        "docs": "docs",
+    }
+
+    @extend_schema(
+        responses=inline_serializer(
+            "ApiRoot", {name: serializers.URLField() for name in links}
+        )
+    )
+    def get(self, request, format=None):
+        return Response(
+            {
+                name: request.build_absolute_uri(reverse(view_name))
+                for name, view_name in self.links.items()
+            }
+        )
