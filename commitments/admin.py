@@ -5,6 +5,7 @@ else. Only superusers delete, and deletions stay in the history."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -46,7 +47,11 @@ def covers(request, commitment=None):
 
 
 class SuperusersDeleteMixin:
-    """Only superusers delete; simple_history keeps a record of the deleted row."""
+    """Only superusers delete; simple_history keeps a record of the deleted row.
+
+    Also: an evidence link typed without a scheme is read as https, not http."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser

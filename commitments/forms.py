@@ -187,3 +187,11 @@ class ProgressUpdateForm(forms.ModelForm):
             "source_url": "Source URL (evidence)",
         }
         widgets = {"summary": forms.Textarea(attrs={"rows": 3, "cols": 50})}
+
+    source_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Source URL (evidence)",
+        help_text=ProgressUpdate._meta.get_field("source_url").help_text,
+        max_length=500,
+    )
