@@ -1,1 +1,383 @@
-# Register your models here.
+"""The admin. Maintainers (model permissions) keep announcements, agencies, topics
+and commitments; editors (people listed on an agency) see the commitments led by
+their agencies, or by any agency below them, and record progress on them, nothing
+else. Only superusers delete, and deletions stay in the history."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from commitments.forms import CommitmentAdminForm, ProgressUpdateForm
+from commitments.models import (
+    Agency,
+    Announcement,
+    Commitment,
+    ProgressUpdate,
+    Status,
+    Topic,
+)
+
+admin.site.site_header = "Commitment Tracker"
+admin.site.site_title = "Commitment Tracker"
+admin.site.index_title = "Announcements, commitments and their progress"
+
+
+def covered_agency_ids(request):
+    """The agencies whose commitments the signed-in user edits: the ones they are
+    an editor of and every agency below those. Computed once per request."""
+    if not hasattr(request, "_covered_agency_ids"):
+        ids = set()
+        if request.user.is_active and request.user.is_staff:
+            for agency in request.user.edited_agencies.all():
+                ids |= agency.get_descendant_ids()
+        request._covered_agency_ids = ids
+    return request._covered_agency_ids
+
+
+def covers(request, commitment=None):
+    """Whether the user is an editor of this commitment (of some commitment, when
+    none is given)."""
+    ids = covered_agency_ids(request)
+    return bool(ids) and (commitment is None or commitment.lead_agency_id in ids)
+
+
+class SuperusersDeleteMixin:
+    """Only superusers delete; simple_history keeps a record of the deleted row.
+
+    Also: an evidence link typed without a scheme is read as https, not http."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", "Overdue (past due, no final assessment)"),
+            ("no", "Not overdue"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue()
+        if self.value() == "no":
+            return queryset.filter(
+                Q(due_date__isnull=True)
+                | Q(due_date__gte=timezone.localdate())
+                | Q(status__in=Status.final())
+            )
+        return queryset
+
+
+class ProgressUpdateInline(SuperusersDeleteMixin, admin.TabularInline):
+    model = ProgressUpdate
+    form = ProgressUpdateForm
+    fields = ["reported_on", "status", "summary", "source_url", "author", "entered"]
+    readonly_fields = ["author", "entered"]
+    ordering = ["-reported_on", "-created_at", "-id"]
+    extra = 1
+    verbose_name = "progress update"
+    verbose_name_plural = (
+        "Progress updates, newest first (the commitment's status follows the latest)"
+    )
+
+    @admin.display(description="entered")
+    def entered(self, update):
+        # The blank row for a new update has no entry time yet.
+        if update.pk is None:
+            return ""
+        return formats.localize(timezone.localtime(update.created_at))
+
+    # `obj` is the commitment whose page this is.
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or covers(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) or covers(request, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
+    form = CommitmentAdminForm
+    inlines = [ProgressUpdateInline]
+    list_display = [
+        "title",
+        "lead_agency",
+        "due_date",
+        "status",
+        "overdue_marker",
+        "announcement",
+    ]
+    list_filter = [
+        "status",
+        ("lead_agency", admin.RelatedOnlyFieldListFilter),
+        "announcement",
+        "topic",
+        "kind",
+        OverdueFilter,
+    ]
+    search_fields = ["title", "description", "source_quote"]
+    list_select_related = ["lead_agency", "announcement"]
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["supporting_agencies"]
+    bookkeeping_fields = [
+        "status",
+        "version",
+        "original_due_date",
+        "final_assessed_on",
+        "created_at",
+        "updated_at",
+    ]
+    commitment_fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "announcement",
+                    "title",
+                    "slug",
+                    "description",
+                    "source_quote",
+                    "topic",
+                    "parent",
+                    "opened_version",
+                ]
+            },
+        ),
+        ("Who must act", {"fields": ["lead_agency", "supporting_agencies"]}),
+        (
+            "Deadline",
+            {
+                "description": "A commitment with a deadline is time-bound. Give "
+                "the deadline in days after the announcement when the text counts "
+                "days; otherwise give the due date.",
+                "fields": [
+                    "kind",
+                    "deadline_text",
+                    "due_in_days",
+                    "due_date",
+                    "original_due_date",
+                    "deadline_change_reason",
+                ],
+            },
+        ),
+        (
+            "Status",
+            {
+                "description": "The status follows the latest progress update "
+                "below: to change it, add an update.",
+                "fields": ["status", "final_assessed_on"],
+            },
+        ),
+        (
+            "Record",
+            {
+                "classes": ["collapse"],
+                "fields": ["version", "created_at", "updated_at"],
+            },
+        ),
+    ]
+
+    @admin.display(boolean=True, description="overdue")
+    def overdue_marker(self, obj):
+        return obj.is_overdue
+
+    def maintains(self, request, obj=None):
+        """Whether the user may change the commitment's own fields: a maintainer
+        (model permission) or a superuser."""
+        return super().has_change_permission(request, obj)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if super().has_view_permission(request):
+            return queryset
+        return queryset.filter(lead_agency_id__in=covered_agency_ids(request))
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or covers(request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or covers(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # An editor "changes" a commitment only by adding progress: every field of
+        # the commitment itself is read-only for them (get_readonly_fields).
+        return self.maintains(request, obj) or covers(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        if self.maintains(request, obj):
+            return self.commitment_fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        field
+                        for field in options["fields"]
+                        if field != "deadline_change_reason"
+                    ],
+                },
+            )
+            for name, options in self.commitment_fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.maintains(request, obj):
+            return self.bookkeeping_fields
+        own_fields = [
+            field.name
+            for field in [*Commitment._meta.fields, *Commitment._meta.many_to_many]
+            if field.editable and not field.primary_key
+        ]
+        return own_fields + self.bookkeeping_fields
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.changed_commitment_fields:
+            # Only progress was added: the commitment's row is left as it is (its
+            # status follows the new update in save_formset).
+            return
+        reason = (form.cleaned_data.get("deadline_change_reason") or "").strip()
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProgressUpdate:
+            return super().save_formset(request, form, formset, change)
+        for update in formset.save(commit=False):
+            if update.pk is None:
+                update.author = request.user
+            update.save()
+        for update in formset.deleted_objects:
+            update.delete()
+        formset.save_m2m()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting would bypass the progress timeline (status) and the deadline
+        # reason: old versions can be read, not restored.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+
+class CommitmentInline(admin.TabularInline):
+    """The announcement's commitments, read-only, each linking to its own page."""
+
+    model = Commitment
+    fk_name = "announcement"
+    fields = ["commitment_link", "lead_agency", "kind", "due_date", "status"]
+    readonly_fields = fields
+    ordering = ["id"]
+    extra = 0
+    verbose_name_plural = "Commitments made in this announcement"
+
+    @admin.display(description="commitment")
+    def commitment_link(self, obj):
+        url = reverse("admin:commitments_commitment_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.title)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("lead_agency")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AnnouncementAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["title", "issuer", "announced_on", "commitment_count"]
+    list_filter = ["issuer"]
+    search_fields = ["title", "summary", "body"]
+    date_hierarchy = "announced_on"
+    inlines = [CommitmentInline]
+    fields = [
+        "title",
+        "slug",
+        "issuer",
+        "announced_on",
+        "source_url",
+        "summary",
+        "body",
+    ]
+
+    @admin.display(description="commitments", ordering="commitment_count")
+    def commitment_count(self, obj):
+        return obj.commitment_count
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("issuer")
+            .annotate(commitment_count=Count("commitments"))
+        )
+
+
+class AgencyAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["name", "abbreviation", "slug", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "abbreviation", "slug"]
+    list_select_related = ["parent"]
+    filter_horizontal = ["editors"]
+    fields = ["name", "abbreviation", "slug", "level", "parent", "editors"]
+
+
+class TopicAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ProgressUpdateAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
+    """All progress, newest first. Editors add progress from the commitment's page."""
+
+    form = ProgressUpdateForm
+    list_display = ["reported_on", "commitment", "status", "author"]
+    list_filter = ["status", "commitment__lead_agency", "commitment__announcement"]
+    search_fields = ["summary", "commitment__title"]
+    list_select_related = ["commitment", "author"]
+    date_hierarchy = "reported_on"
+    autocomplete_fields = ["commitment"]
+    fields = [
+        "commitment",
+        "reported_on",
+        "status",
+        "summary",
+        "source_url",
+        "author",
+        "created_at",
+    ]
+    readonly_fields = ["author", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+
+admin.site.register(Agency, AgencyAdmin)
+admin.site.register(Topic, TopicAdmin)
+admin.site.register(Announcement, AnnouncementAdmin)
+admin.site.register(Commitment, CommitmentAdmin)
+admin.site.register(ProgressUpdate, ProgressUpdateAdmin)

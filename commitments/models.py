@@ -181,6 +181,7 @@ class Announcement(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.clean()
         with transaction.atomic():
             super().save(*args, **kwargs)
             # Deadlines counted in days follow the announcement's date.
@@ -193,10 +194,29 @@ class Announcement(models.Model):
                     commitment.save()
 
     def get_absolute_url(self):
-        return reverse("admin:commitments_announcement_change", args=[self.pk])
+        return reverse("public:announcement", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        # A new text must still hold every quote taken from the old one.
+        if self.pk is None:
+            return
+        body = normalise_whitespace(self.body)
+        lost = [
+            f"{commitment.title} ({commitment.slug})"
+            for commitment in self.commitments.only("title", "slug", "source_quote")
+            if normalise_whitespace(commitment.source_quote) not in body
+        ]
+        if lost:
+            raise ValidationError(
+                {
+                    "body": "The text no longer contains the quotes of these "
+                    "commitments: " + "; ".join(lost) + ". Change their quotes "
+                    "first, or keep those words in the text."
+                }
+            )
 
 
 class CommitmentManager(models.Manager):
@@ -208,14 +228,19 @@ class CommitmentQuerySet(models.QuerySet):
     def annotate_overdue(self, today=None):
         """Overdue and late, computed in SQL so filters and counts can use them."""
         today = today or timezone.localdate()
+        # The IS NOT NULL tests keep both flags false, not NULL, for rows without a
+        # due date (or assessment date): SQL's "NULL < date" is NULL, not false.
         return self.annotate(
             overdue=models.ExpressionWrapper(
-                Q(due_date__lt=today) & ~Q(status__in=Status.final()),
+                Q(due_date__isnull=False)
+                & Q(due_date__lt=today)
+                & ~Q(status__in=Status.final()),
                 output_field=models.BooleanField(),
             ),
             late=models.ExpressionWrapper(
                 Q(status__in=Status.final())
                 & Q(due_date__isnull=False)
+                & Q(final_assessed_on__isnull=False)
                 & Q(final_assessed_on__gt=F("due_date")),
                 output_field=models.BooleanField(),
             ),
@@ -378,7 +403,7 @@ class Commitment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("admin:commitments_commitment_change", args=[self.pk])
+        return reverse("public:commitment", args=[self.announcement.slug, self.slug])
 
     def natural_key(self):
         return (self.announcement.slug, self.slug)
@@ -434,6 +459,8 @@ class Commitment(models.Model):
                 "A commitment with a due date is time-bound; choose that kind or "
                 "remove the deadline."
             )
+        if self.due_in_days is not None and self.due_in_days < 0:
+            errors["due_in_days"] = "The day count cannot be negative."
         if self.parent_id:
             if self.pk is not None and self.parent_id == self.pk:
                 errors["parent"] = "A commitment cannot be its own parent."
@@ -441,8 +468,20 @@ class Commitment(models.Model):
                 errors["parent"] = (
                     "The parent commitment must belong to the same announcement."
                 )
+            elif self.pk is not None and self.sits_below(self.parent):
+                errors["parent"] = "A commitment cannot sit below itself."
         if errors:
             raise ValidationError(errors)
+
+    def sits_below(self, commitment):
+        """Whether `commitment` is this one or one of its sub-commitments, at any
+        depth (so making it this one's parent would close a loop)."""
+        ancestor = commitment
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                return True
+            ancestor = ancestor.parent
+        return False
 
     def latest_progress(self):
         return self.updates.order_by("-reported_on", "-created_at", "-id").first()
@@ -562,6 +601,14 @@ class ProgressUpdate(models.Model):
     def save(self, *args, **kwargs):
         self.clean()
         with transaction.atomic():
+            moved_from = (
+                ProgressUpdate.objects.filter(pk=self.pk)
+                .exclude(commitment_id=self.commitment_id)
+                .values_list("commitment_id", flat=True)
+                .first()
+                if self.pk is not None
+                else None
+            )
             super().save(*args, **kwargs)
             # Lock the commitment so concurrent updates settle its status in turn.
             commitment = Commitment.objects.select_for_update().get(
@@ -569,6 +616,12 @@ class ProgressUpdate(models.Model):
             )
             commitment.refresh_status()
             self.commitment = commitment
+            if moved_from is not None:
+                # An update moved to another commitment no longer counts for the
+                # one it left.
+                Commitment.objects.select_for_update().get(
+                    pk=moved_from
+                ).refresh_status()
 
     def natural_key(self):
         return (*self.commitment.natural_key(), self.reported_on, self.summary)

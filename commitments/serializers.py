@@ -288,6 +288,7 @@ class CommitmentSerializer(StrictModelSerializer):
         self.check_due_date_in_range(attrs)
         attrs = super().validate(attrs)
         if self.instance is not None:
+            self.check_children_stay_with_announcement(attrs)
             candidate = self.build_candidate(attrs)
             candidate.derive_due_date()
             moved = (candidate.due_date, candidate.due_in_days) != (
@@ -306,6 +307,25 @@ class CommitmentSerializer(StrictModelSerializer):
         if reason.strip():
             attrs["_change_reason"] = reason.strip()
         return attrs
+
+    def check_children_stay_with_announcement(self, attrs):
+        """Sub-commitments belong to their parent's announcement (Commitment.clean
+        and, on PostgreSQL, a constraint checked at commit): a parent cannot move
+        to another announcement and leave them behind."""
+        announcement = attrs.get("announcement")
+        if (
+            announcement is not None
+            and announcement.pk != self.instance.announcement_id
+            and self.instance.children.exists()
+        ):
+            raise serializers.ValidationError(
+                {
+                    "announcement": [
+                        "This commitment has sub-commitments in its announcement; "
+                        "it cannot move to another one."
+                    ]
+                }
+            )
 
     def check_due_date_in_range(self, attrs):
         announcement = attrs.get("announcement") or getattr(

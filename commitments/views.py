@@ -35,6 +35,7 @@ from commitments.exceptions import (
     PreconditionRequired,
     UnprocessableContent,
 )
+from commitments.exports import CommitmentCSVRenderer
 from commitments.filters import CommitmentFilterSet, ProgressUpdateFilterSet
 from commitments.models import (
     Agency,
@@ -207,6 +208,14 @@ class CommitmentViewSet(
     serializer_class = api.CommitmentSerializer
     filterset_class = CommitmentFilterSet
     lookup_value_regex = "[0-9]+"
+
+    def get_renderers(self):
+        # ?format=csv on the list exports every commitment its filters select. An
+        # unsupported method (no action) keeps it too, so it answers 405, not 404.
+        renderers = super().get_renderers()
+        if self.action in ("list", None):
+            renderers.append(CommitmentCSVRenderer())
+        return renderers
 
     def get_queryset(self):
         if self.action in ("summary", "updates", "history"):

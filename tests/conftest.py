@@ -1,9 +1,16 @@
 import pytest
 
 
+@pytest.fixture(scope="session")
+def _empty_static_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("staticfiles")
+
+
 @pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    """Tests render pages without running collectstatic first."""
+def _plain_static_files(settings, _empty_static_root):
+    """Tests render pages without running collectstatic first (and WhiteNoise
+    finds an existing, empty STATIC_ROOT rather than warning about it)."""
+    settings.STATIC_ROOT = _empty_static_root
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {

@@ -1,10 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("commitments.site_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("commitments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

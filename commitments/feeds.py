@@ -1,0 +1,114 @@
+"""Atom feeds of progress: all of it, one commitment's, one agency's.
+
+An entry's id is the absolute URL of the update on its commitment's timeline
+(`/a/<announcement>/<commitment>/#update-<id>`): stable, the same entry in every
+feed that carries it, and a link a reader can follow. A feed's id is the absolute
+URL of the page it follows."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
+
+from commitments.models import Agency, Commitment, ProgressUpdate
+from commitments.site_views import commitment_path
+from commitments.templatetags.site_extras import http_url
+
+ENTRIES_PER_FEED = 50
+
+
+class ProgressFeed(Feed):
+    feed_type = Atom1Feed
+    author_name = "Commitment Tracker"
+
+    def updates(self):
+        return ProgressUpdate.objects.select_related(
+            "commitment__announcement", "commitment__lead_agency"
+        )
+
+    def item_title(self, item):
+        return f"{item.commitment.title}: {item.get_status_display()}"
+
+    def item_description(self, item):
+        source_url = http_url(item.source_url)
+        evidence = (
+            format_html(' <a href="{}">Evidence</a>', source_url) if source_url else ""
+        )
+        return format_html(
+            "<p>{} ({}, lead agency {}).{}</p>",
+            item.summary,
+            item.get_status_display(),
+            item.commitment.lead_agency.name,
+            evidence,
+        )
+
+    def item_link(self, item):
+        return f"{commitment_path(item.commitment)}#update-{item.pk}"
+
+    def item_pubdate(self, item):
+        # The date the progress happened; the time of day is not known.
+        return datetime.datetime.combine(
+            item.reported_on, datetime.time(), tzinfo=datetime.UTC
+        )
+
+    def item_updateddate(self, item):
+        return max(item.created_at, self.item_pubdate(item))
+
+    def item_categories(self, item):
+        return [item.get_status_display()]
+
+
+class UpdatesFeed(ProgressFeed):
+    title = "Commitment Tracker: all progress"
+    subtitle = "Every dated, sourced progress update, newest first."
+
+    def link(self):
+        return reverse("public:home")
+
+    def items(self):
+        return self.updates()[:ENTRIES_PER_FEED]
+
+
+class CommitmentFeed(ProgressFeed):
+    def get_object(self, request, announcement_slug, slug):
+        return get_object_or_404(
+            Commitment.objects.select_related("announcement"),
+            announcement__slug=announcement_slug,
+            slug=slug,
+        )
+
+    def title(self, obj):
+        return f"Commitment Tracker: {obj.title}"
+
+    def subtitle(self, obj):
+        return f"Progress on a commitment of “{obj.announcement.title}”."
+
+    def link(self, obj):
+        return commitment_path(obj)
+
+    def items(self, obj):
+        return self.updates().filter(commitment=obj)[:ENTRIES_PER_FEED]
+
+
+class AgencyFeed(ProgressFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Agency, slug=slug)
+
+    def title(self, obj):
+        return f"Commitment Tracker: {obj.name}"
+
+    def subtitle(self, obj):
+        return f"Progress on the commitments {obj.name} leads or supports."
+
+    def link(self, obj):
+        return reverse("public:agency", args=[obj.slug])
+
+    def items(self, obj):
+        supported = Commitment.objects.filter(supporting_agencies=obj).values("pk")
+        return self.updates().filter(
+            Q(commitment__lead_agency=obj) | Q(commitment__in=supported)
+        )[:ENTRIES_PER_FEED]

@@ -1,0 +1,297 @@
+"""The public site: server-rendered, read-only pages for readers. Every page costs a
+fixed number of queries whatever the number of commitments (see the tests), and
+answers conditional GETs with 304."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse, JsonResponse
+from django.middleware.http import ConditionalGetMiddleware
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.decorators import decorator_from_middleware
+
+from commitments.exports import commitments_for_export, write_commitments_csv
+from commitments.highlight import highlight_paragraphs, locate_quotes
+from commitments.models import (
+    STATUS_DEFINITIONS,
+    Agency,
+    Announcement,
+    Commitment,
+    ProgressUpdate,
+    Status,
+    Topic,
+)
+from commitments.site_filters import CommitmentSiteFilter
+
+# The ETag is a hash of the page itself: always right, whatever changed the data
+# (the admin, the API, a fixture load or simply the date, which decides what is
+# overdue), and a 304 saves the reader the download.
+conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
+
+LATEST_PROGRESS_ON_HOME = 10
+COMMITMENTS_PER_PAGE = 100
+
+
+def commitment_path(commitment):
+    return reverse(
+        "public:commitment", args=[commitment.announcement.slug, commitment.slug]
+    )
+
+
+@dataclass
+class Scorecard:
+    """How a set of commitments stands: counts per status (with labels, so a meter
+    never relies on colour), overdue and late."""
+
+    counts: dict = field(default_factory=dict)
+    overdue: int = 0
+    late: int = 0
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    @property
+    def rows(self):
+        total = self.total or 1
+        return [
+            {
+                "value": status.value,
+                "label": status.label,
+                "count": self.counts.get(status.value, 0),
+                "percent": round(100 * self.counts.get(status.value, 0) / total, 1),
+            }
+            for status in Status
+        ]
+
+    @classmethod
+    def of(cls, commitments):
+        """From commitments already loaded with `annotate_overdue()`."""
+        card = cls()
+        for commitment in commitments:
+            card.counts[commitment.status] = card.counts.get(commitment.status, 0) + 1
+            card.overdue += bool(commitment.overdue)
+            card.late += bool(commitment.late)
+        return card
+
+
+def scorecards_by(group_field):
+    """One query: a Scorecard per value of `group_field` (e.g. announcement_id)."""
+    rows = (
+        Commitment.objects.annotate_overdue()
+        .values(group_field)
+        .annotate(
+            n_overdue=Count("pk", filter=Q(overdue=True)),
+            n_late=Count("pk", filter=Q(late=True)),
+            **{
+                f"n_{status}": Count("pk", filter=Q(status=status))
+                for status in Status.values
+            },
+        )
+        .order_by()
+    )
+    return {
+        row[group_field]: Scorecard(
+            counts={status: row[f"n_{status}"] for status in Status.values},
+            overdue=row["n_overdue"],
+            late=row["n_late"],
+        )
+        for row in rows
+    }
+
+
+def group_by_status(commitments):
+    groups = []
+    for status in Status:
+        members = [c for c in commitments if c.status == status]
+        if members:
+            groups.append(
+                {
+                    "value": status.value,
+                    "label": status.label,
+                    "definition": STATUS_DEFINITIONS[status],
+                    "commitments": members,
+                }
+            )
+    return groups
+
+
+@conditional_get
+def home(request):
+    announcements = list(Announcement.objects.select_related("issuer"))
+    cards = scorecards_by("announcement_id")
+    for announcement in announcements:
+        announcement.scorecard = cards.get(announcement.pk, Scorecard())
+    latest_progress = ProgressUpdate.objects.select_related(
+        "commitment__announcement", "commitment__lead_agency"
+    )[:LATEST_PROGRESS_ON_HOME]
+    return render(
+        request,
+        "commitments/home.html",
+        {"announcements": announcements, "latest_progress": latest_progress},
+    )
+
+
+@conditional_get
+def announcement_detail(request, slug):
+    announcement = get_object_or_404(
+        Announcement.objects.select_related("issuer"), slug=slug
+    )
+    commitments = list(
+        announcement.commitments.annotate_overdue().select_related(
+            "lead_agency", "topic", "parent"
+        )
+    )
+    spans = locate_quotes(announcement.body, commitments, commitment_path)
+    numbers = {span.anchor: span.number for span in spans}
+    for commitment in commitments:
+        commitment.quote_number = numbers.get(f"quote-{commitment.slug}")
+    return render(
+        request,
+        "commitments/announcement.html",
+        {
+            "announcement": announcement,
+            "paragraphs": highlight_paragraphs(announcement.body, spans),
+            "groups": group_by_status(commitments),
+            "scorecard": Scorecard.of(commitments),
+            "unplaced": [c for c in commitments if c.quote_number is None],
+        },
+    )
+
+
+@conditional_get
+def commitment_detail(request, announcement_slug, slug):
+    commitment = get_object_or_404(
+        Commitment.objects.annotate_overdue().select_related(
+            "announcement", "lead_agency", "topic", "parent"
+        ),
+        announcement__slug=announcement_slug,
+        slug=slug,
+    )
+    days_remaining = commitment.days_remaining
+    late_by = (
+        (commitment.final_assessed_on - commitment.due_date).days
+        if commitment.late
+        else None
+    )
+    return render(
+        request,
+        "commitments/commitment.html",
+        {
+            "commitment": commitment,
+            # Fixed by the HTTP contract (DESIGN.md), so the site does not depend on
+            # the API's URL names.
+            "api_url": f"/api/v1/commitments/{commitment.pk}/",
+            "days_remaining": days_remaining,
+            "days_overdue": -days_remaining if commitment.overdue else None,
+            "days_late": late_by,
+            "final": commitment.status in Status.final(),
+            "status_definition": STATUS_DEFINITIONS[commitment.status],
+            "supporting_agencies": list(commitment.supporting_agencies.all()),
+            "sub_commitments": list(
+                commitment.children.annotate_overdue().select_related(
+                    "announcement", "lead_agency"
+                )
+            ),
+            "updates": list(commitment.updates.all()),
+        },
+    )
+
+
+@conditional_get
+def agency_list(request):
+    agencies = list(Agency.objects.all())
+    cards = scorecards_by("lead_agency_id")
+    for agency in agencies:
+        agency.scorecard = cards.get(agency.pk, Scorecard())
+    return render(request, "commitments/agency_list.html", {"agencies": agencies})
+
+
+@conditional_get
+def agency_detail(request, slug):
+    agency = get_object_or_404(Agency.objects.select_related("parent"), slug=slug)
+    supported = Commitment.objects.filter(supporting_agencies=agency).values("pk")
+    commitments = list(
+        Commitment.objects.filter(Q(lead_agency=agency) | Q(pk__in=supported))
+        .annotate_overdue()
+        .select_related("announcement", "lead_agency", "topic")
+    )
+    led = [c for c in commitments if c.lead_agency_id == agency.pk]
+    return render(
+        request,
+        "commitments/agency.html",
+        {
+            "agency": agency,
+            "sub_agencies": list(agency.children.all()),
+            "led": led,
+            "supported": [c for c in commitments if c.lead_agency_id != agency.pk],
+            "scorecard": Scorecard.of(led),
+        },
+    )
+
+
+def _filterset(request, queryset):
+    return CommitmentSiteFilter(
+        request.GET,
+        queryset=queryset,
+        agencies=Agency.objects.values_list("slug", "name"),
+        topics=Topic.objects.values_list("slug", "name"),
+    )
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@conditional_get
+def commitment_list(request):
+    filterset = _filterset(
+        request, commitments_for_export(Commitment.objects.select_related("topic"))
+    )
+    valid = filterset.is_valid()
+    page = Paginator(
+        filterset.qs if valid else Commitment.objects.none(), COMMITMENTS_PER_PAGE
+    )
+    query = _query_without_page(request)
+    return render(
+        request,
+        "commitments/commitment_list.html",
+        {
+            "filter": filterset,
+            "page": page.get_page(request.GET.get("page")),
+            "query": query,
+            "filtered": bool(query),
+        },
+        status=200 if valid else 400,
+    )
+
+
+@conditional_get
+def commitments_csv(request):
+    filterset = _filterset(request, Commitment.objects.all())
+    if not filterset.is_valid():
+        return JsonResponse(filterset.errors, status=400)
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="commitments.csv"'},
+    )
+    write_commitments_csv(filterset.qs, response, request)
+    return response
+
+
+@conditional_get
+def method(request):
+    statuses = [
+        {
+            "value": status.value,
+            "label": status.label,
+            "definition": STATUS_DEFINITIONS[status],
+            "final": status in Status.final(),
+        }
+        for status in Status
+    ]
+    return render(request, "commitments/method.html", {"statuses": statuses})

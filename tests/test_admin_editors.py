@@ -1,0 +1,149 @@
+"""Editors see, in the admin, the commitments led by their agencies or any agency
+below them, add progress to those, and change nothing else."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from commitments.models import Status
+from tests.admin_forms import add_update, form_data
+from tests.factories import (
+    AgencyFactory,
+    AnnouncementFactory,
+    CommitmentFactory,
+    UserFactory,
+)
+
+LIST_URL = reverse("admin:commitments_commitment_changelist")
+
+
+def change_url(commitment):
+    return reverse("admin:commitments_commitment_change", args=[commitment.pk])
+
+
+@pytest.fixture
+def world(db):
+    doj = AgencyFactory(slug="doj")
+    fbi = AgencyFactory(slug="fbi", parent=doj)
+    education = AgencyFactory(slug="ed")
+    announcement = AnnouncementFactory(issuer=doj)
+    editor = UserFactory(username="doj-editor", is_staff=True)
+    doj.editors.add(editor)
+    return {
+        "editor": editor,
+        "doj": CommitmentFactory(announcement=announcement, title="DOJ's promise"),
+        "fbi": CommitmentFactory(
+            announcement=announcement, title="FBI's promise", lead_agency=fbi
+        ),
+        "ed": CommitmentFactory(
+            announcement=announcement, title="ED's promise", lead_agency=education
+        ),
+    }
+
+
+def test_editor_sees_only_their_agencies_and_those_below(client, world):
+    client.force_login(world["editor"])
+    response = client.get(LIST_URL)
+    assert response.status_code == 200
+    titles = sorted(c.title for c in response.context["cl"].result_list)
+    assert titles == ["DOJ's promise", "FBI's promise"]
+    assert client.get(change_url(world["fbi"])).status_code == 200
+    # Another agency's commitment is not there for them (the admin redirects).
+    assert client.get(change_url(world["ed"])).status_code == 302
+
+
+def test_editor_adds_progress_to_a_commitment_below_their_agency(client, world):
+    commitment = world["fbi"]
+    client.force_login(world["editor"])
+    data = add_update(
+        form_data(client.get(change_url(commitment))),
+        reported_on="2018-03-20",
+        status="in_progress",
+        summary="The review of tip handling began.",
+    )
+    response = client.post(change_url(commitment), data)
+    assert response.status_code == 302
+    update = commitment.updates.get()
+    assert update.author == world["editor"]
+    commitment.refresh_from_db()
+    assert commitment.status == Status.IN_PROGRESS
+    history = commitment.updates.get().history.get()
+    assert history.history_user == world["editor"]
+
+
+def test_editor_cannot_change_the_commitment_itself(client, world):
+    commitment = world["doj"]
+    client.force_login(world["editor"])
+    response = client.get(change_url(commitment))
+    form = response.context["adminform"].form
+    assert set(form.fields) == {"opened_version", "deadline_change_reason"}
+    data = form_data(response)
+    data.update(title="Rewritten", lead_agency=str(world["ed"].lead_agency_id))
+    assert client.post(change_url(commitment), data).status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.title == "DOJ's promise"
+    assert commitment.lead_agency.slug == "doj"
+    assert commitment.version == 1
+
+
+def test_editor_cannot_add_commitments_or_reach_other_models(client, world):
+    client.force_login(world["editor"])
+    assert client.get(reverse("admin:commitments_commitment_add")).status_code == 403
+    for name in ["agency", "announcement", "topic", "progressupdate"]:
+        url = reverse(f"admin:commitments_{name}_changelist")
+        assert client.get(url).status_code == 403, name
+    index = client.get(reverse("admin:index"))
+    models = [
+        m["object_name"] for app in index.context["app_list"] for m in app["models"]
+    ]
+    assert models == ["Commitment"]
+
+
+def test_editor_cannot_add_progress_to_another_agencys_commitment(client, world):
+    client.force_login(world["editor"])
+    own = client.get(change_url(world["doj"]))
+    data = add_update(
+        form_data(own),
+        reported_on="2018-03-20",
+        status="in_progress",
+        summary="Sneaked in.",
+    )
+    data["updates-0-commitment"] = str(world["ed"].pk)
+    # Posted to the other agency's page: the admin does not find it for them.
+    assert client.post(change_url(world["ed"]), data).status_code == 302
+    assert not world["ed"].updates.exists()
+    # Posted to their own page with the other commitment's id: refused.
+    response = client.post(change_url(world["doj"]), data)
+    assert response.status_code == 200
+    (inline,) = response.context["inline_admin_formsets"]
+    assert any(inline.formset.errors)
+    assert not world["ed"].updates.exists()
+    assert not world["doj"].updates.exists()
+
+
+def test_staff_without_agencies_or_permissions_sees_nothing(client, world):
+    user = UserFactory(is_staff=True)
+    client.force_login(user)
+    assert client.get(LIST_URL).status_code == 403
+    assert client.get(change_url(world["doj"])).status_code == 403
+
+
+def test_maintainers_see_and_change_every_commitment(client, world):
+    maintainers = Group.objects.create(name="Maintainers")
+    maintainers.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="commitments",
+            codename__regex=r"^(add|change|view)_",
+        )
+    )
+    maintainer = UserFactory(is_staff=True)
+    maintainer.groups.add(maintainers)
+    client.force_login(maintainer)
+    response = client.get(LIST_URL)
+    assert len(response.context["cl"].result_list) == 3
+    commitment = world["ed"]
+    data = form_data(client.get(change_url(commitment)))
+    data["title"] = "ED's promise, reworded"
+    assert client.post(change_url(commitment), data).status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.title == "ED's promise, reworded"

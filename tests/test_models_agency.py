@@ -1,0 +1,26 @@
+"""Agencies nest (the FBI belongs to the DOJ); editors of one cover those below."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tests.factories import AgencyFactory
+
+
+def test_descendants_include_every_level_below(db):
+    doj = AgencyFactory(slug="doj")
+    fbi = AgencyFactory(slug="fbi", parent=doj)
+    field_office = AgencyFactory(slug="fbi-miami", parent=fbi)
+    AgencyFactory(slug="ed")
+    assert doj.get_descendant_ids() == {doj.pk, fbi.pk, field_office.pk}
+    assert fbi.get_descendant_ids() == {fbi.pk, field_office.pk}
+
+
+def test_an_agency_cannot_sit_below_itself(db):
+    doj = AgencyFactory(slug="doj")
+    fbi = AgencyFactory(slug="fbi", parent=doj)
+    doj.parent = fbi
+    with pytest.raises(ValidationError) as refused:
+        doj.full_clean()
+    assert refused.value.message_dict["parent"] == [
+        "An agency cannot sit below itself."
+    ]

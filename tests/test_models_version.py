@@ -1,0 +1,40 @@
+"""Every write to a commitment changes its version and leaves a historical record."""
+
+from commitments.models import Commitment
+from tests.factories import CommitmentFactory, ProgressUpdateFactory
+
+
+def test_a_new_commitment_is_version_one(db):
+    commitment = CommitmentFactory()
+    assert commitment.version == 1
+    assert commitment.history.get().history_type == "+"
+
+
+def test_each_save_bumps_the_version(db):
+    commitment = CommitmentFactory()
+    commitment.title = "Reworded"
+    commitment.save()
+    commitment.save()
+    commitment.refresh_from_db()
+    assert commitment.version == 3
+    assert [h.version for h in commitment.history.order_by("history_date")] == [
+        1,
+        2,
+        3,
+    ]
+
+
+def test_a_status_change_from_progress_bumps_the_version(db):
+    commitment = CommitmentFactory()
+    ProgressUpdateFactory(commitment=commitment)
+    assert Commitment.objects.get(pk=commitment.pk).version == 2
+    latest = commitment.history.latest()
+    assert latest.history_change_reason == "Status follows the latest progress update."
+    assert latest.status == "in_progress"
+
+
+def test_progress_that_leaves_the_status_as_it_was_does_not_write_it(db):
+    commitment = CommitmentFactory()
+    ProgressUpdateFactory(commitment=commitment, status="in_progress")
+    ProgressUpdateFactory(commitment=commitment, status="in_progress")
+    assert Commitment.objects.get(pk=commitment.pk).version == 2

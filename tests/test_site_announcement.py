@@ -1,0 +1,81 @@
+import pytest
+
+from tests.factories import AnnouncementFactory, CommitmentFactory
+from tests.site_data import build_announcement
+
+pytestmark = pytest.mark.django_db
+
+URL = "/a/doj-school-safety-2018-03-12/"
+
+
+def test_announcement_page_marks_every_tracked_quote_and_links_it(client):
+    build_announcement()
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('<mark class="quote') == 5  # the FBI quote is inside another
+    assert (
+        '<a href="/a/doj-school-safety-2018-03-12/tips-review/">an immediate review '
+        "of the way the department handles violent crime tips</a></mark>" in html
+    )
+    # The quote was stored with other line breaks than the text: still found.
+    assert "mental health records required by law or have a plan to fix their " in html
+    for slug in [
+        "nics-certification",
+        "fbi-nics-certification",
+        "state-reporting",
+        "tips-review",
+        "commission-participation",
+    ]:
+        assert f'id="quote-{slug}"' in html
+    assert "could not be found in the text" not in html
+    # Each commitment listed below the text points back to its quote in it.
+    assert '<a href="#quote-tips-review">quote [4] in the text</a>' in html
+
+
+def test_announcement_page_groups_its_commitments_by_status_with_definitions(client):
+    build_announcement()
+
+    html = client.get(URL).content.decode()
+
+    not_rated = html.index('id="group-not_rated"')
+    in_progress = html.index('id="group-in_progress"')
+    fulfilled = html.index('id="group-fulfilled"')
+    assert not_rated < in_progress < fulfilled
+    assert 'id="group-broken"' not in html
+    assert "Mostly or completely done." in html
+    assert html.index("Certify NICS record reporting within 45 days", fulfilled)
+
+
+def test_a_commitment_whose_quote_is_missing_is_still_listed(client):
+    announcement = AnnouncementFactory(slug="short", body="We will act.")
+    commitment = CommitmentFactory(announcement=announcement, source_quote="act")
+    # A fixture row can hold a quote the text lacks: loaddata skips the model rules.
+    type(commitment).objects.filter(pk=commitment.pk).update(source_quote="vanished")
+
+    html = client.get("/a/short/").content.decode()
+
+    assert "could not be found in the text" in html
+    assert f'href="/a/short/{commitment.slug}/"' in html
+
+
+def test_unknown_announcement_is_404(client):
+    assert client.get("/a/no-such-announcement/").status_code == 404
+
+
+@pytest.mark.parametrize("extra_commitments", [0, 30])
+def test_announcement_page_costs_the_same_queries_whatever_its_size(
+    client, django_assert_num_queries, extra_commitments
+):
+    build_announcement(extra_commitments=extra_commitments)
+
+    with django_assert_num_queries(4):
+        # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
+        # 2. the announcement with its issuer
+        # 3. its commitments, overdue and late, with lead agency, topic and parent
+        # 4. RELEASE SAVEPOINT
+        response = client.get(URL)
+
+    assert response.status_code == 200

@@ -1,0 +1,113 @@
+import pytest
+
+from tests.factories import CommitmentFactory, ProgressUpdateFactory
+from tests.site_data import build_announcement
+
+pytestmark = pytest.mark.django_db
+
+URL = "/a/doj-school-safety-2018-03-12/nics-certification/"
+
+
+def test_permalink_shows_everything_about_the_commitment(client):
+    build_announcement()
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Certify NICS record reporting within 45 days</h1>" in html
+    assert "<blockquote" in html and "<mark" in html
+    assert "mental health records required by law" in html
+    assert 'href="/agencies/nics-submitting-agencies/"' in html  # lead
+    assert '<a href="/agencies/doj/">Department of Justice</a>' in html  # supporting
+    assert "“over the next 45 days” (45 days from the announcement)" in html
+    assert '<time datetime="2018-04-26">26 April 2018</time>' in html
+    assert "Original due date" in html
+    assert '<span class="status status-fulfilled">Fulfilled</span>' in html
+    assert "<strong>Fulfilled</strong> means: Mostly or completely done." in html
+    assert "Late: assessed 36 days after the due date" in html
+    assert 'href="/a/doj-school-safety-2018-03-12/fbi-nics-certification/"' in html
+    assert 'href="/api/v1/commitments/' in html
+    assert "/history/" in html
+    assert (
+        'href="/feeds/commitments/doj-school-safety-2018-03-12/nics-certification.atom"'
+        in html
+    )
+
+
+def test_timeline_reads_newest_first_with_evidence_links(client):
+    build_announcement()
+
+    html = client.get(URL).content.decode()
+
+    newer = html.index('<time datetime="2018-06-01">1 June 2018</time>')
+    older = html.index('<time datetime="2018-04-20">20 April 2018</time>')
+    assert newer < older
+    assert '<a href="https://www.justice.gov/opa/nics-report">Evidence' in html
+    assert '<a href="https://www.justice.gov/opa/nics-certifications">Evidence' in html
+
+
+def test_an_overdue_commitment_says_by_how_much_and_links_its_parent(client):
+    build_announcement()
+
+    html = client.get(
+        "/a/doj-school-safety-2018-03-12/fbi-nics-certification/"
+    ).content.decode()
+
+    assert '<strong class="flag flag-overdue">Overdue by ' in html
+    assert "Part of" in html
+    assert 'href="/a/doj-school-safety-2018-03-12/nics-certification/"' in html
+    assert "No progress recorded yet" in html
+
+
+def test_evidence_that_is_not_a_web_address_is_not_linked(client):
+    announcement = build_announcement()
+    update = announcement.commitments.get(slug="tips-review").updates.get()
+    # Fixtures skip the model's URL validation.
+    type(update).objects.filter(pk=update.pk).update(source_url="javascript:alert(1)")
+
+    html = client.get("/a/doj-school-safety-2018-03-12/tips-review/").content.decode()
+
+    assert "The review has begun." in html
+    assert "javascript:" not in html
+    assert "Evidence" not in html
+
+
+def test_unknown_commitment_is_404_with_a_way_back(client):
+    build_announcement()
+
+    response = client.get("/a/doj-school-safety-2018-03-12/nope/")
+
+    assert response.status_code == 404
+    assert '<a href="/commitments/">the commitments page</a>' in (
+        response.content.decode()
+    )
+    assert client.get("/a/nope/nics-certification/").status_code == 404
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_permalink_costs_the_same_queries_whatever_its_timeline_and_parts(
+    client, django_assert_num_queries, extra
+):
+    announcement = build_announcement()
+    commitment = announcement.commitments.get(slug="nics-certification")
+    for number in range(extra):
+        ProgressUpdateFactory(commitment=commitment, author=None)
+        CommitmentFactory(
+            announcement=announcement,
+            parent=commitment,
+            slug=f"part-{number}",
+            source_quote="certify over the next 45 days",
+        )
+
+    with django_assert_num_queries(6):
+        # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
+        # 2. the commitment, overdue and late, with announcement, lead agency,
+        #    topic and parent
+        # 3. its supporting agencies
+        # 4. its sub-commitments with their announcement and lead agencies
+        # 5. its progress updates
+        # 6. RELEASE SAVEPOINT
+        response = client.get(URL)
+
+    assert response.status_code == 200

@@ -1,0 +1,138 @@
+import re
+
+import pytest
+
+from tests.site_data import build_announcement
+
+pytestmark = pytest.mark.django_db
+
+
+def listed_titles(response):
+    html = response.content.decode()
+    return re.findall(r'<th scope="row"><a href="/a/[^"]+">([^<]+)</a>', html)
+
+
+def test_list_shows_every_commitment_with_status_and_flags(client):
+    build_announcement()
+
+    response = client.get("/commitments/")
+
+    assert response.status_code == 200
+    assert len(listed_titles(response)) == 5
+    html = response.content.decode()
+    assert "5 commitments." in html
+    assert '<strong class="flag flag-overdue">Overdue</strong>' in html
+    assert '<span class="flag flag-late">Late</span>' in html
+    assert 'href="/commitments.csv">Download all as CSV</a>' in html
+
+
+def test_filters_by_status(client):
+    build_announcement()
+
+    response = client.get("/commitments/?status=fulfilled&status=in_progress")
+
+    assert listed_titles(response) == [
+        "Certify NICS record reporting within 45 days",
+        "Review how violent crime tips are handled",
+    ]
+    # The form shows the filters in use.
+    assert 'value="fulfilled" id="id_status_4" checked' in response.content.decode()
+
+
+def test_filters_by_agency_lead_or_supporting(client):
+    build_announcement()
+
+    response = client.get("/commitments/?agency=doj")
+
+    assert listed_titles(response) == [
+        "Certify NICS record reporting within 45 days",  # DOJ supports
+        "Fully participate in the Federal Commission on School Safety",  # DOJ leads
+    ]
+
+
+def test_filters_by_topic_and_overdue(client):
+    build_announcement()
+
+    overdue = client.get("/commitments/?topic=background-checks&overdue=true")
+    on_track = client.get("/commitments/?topic=background-checks&overdue=false")
+
+    assert listed_titles(overdue) == ["FBI certifies its NICS reporting"]
+    assert listed_titles(on_track) == [
+        "Certify NICS record reporting within 45 days",
+        "States improve their reporting of disqualifying records",
+    ]
+
+
+def test_search_finds_words_in_title_description_or_quote(client):
+    build_announcement()
+
+    by_quote = client.get("/commitments/?q=violent+crime")
+    by_title = client.get("/commitments/?q=commission")
+    nothing = client.get("/commitments/?q=unicorns")
+
+    assert listed_titles(by_quote) == ["Review how violent crime tips are handled"]
+    assert listed_titles(by_title) == [
+        "Fully participate in the Federal Commission on School Safety"
+    ]
+    assert listed_titles(nothing) == []
+    assert "0 commitments match these filters." in nothing.content.decode()
+
+
+def test_csv_link_keeps_the_current_filters_but_not_the_page(client):
+    build_announcement()
+
+    html = client.get("/commitments/?status=not_rated&agency=fbi&page=1").content
+    html = html.decode()
+
+    assert (
+        'href="/commitments.csv?status=not_rated&amp;agency=fbi">Download these as CSV'
+        in html
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("status=done", "status"),
+        ("agency=nobody", "agency"),
+        ("topic=nothing", "topic"),
+        ("overdue=maybe", "overdue"),
+    ],
+)
+def test_a_filter_naming_nothing_gets_400_naming_it(client, query, named):
+    build_announcement()
+
+    response = client.get(f"/commitments/?{query}")
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'<li><a href="#id_{named}">{named}</a>: Select a valid choice.' in html
+    assert listed_titles(response) == []
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(client):
+    build_announcement()
+
+    response = client.get("/commitments/?page=99")
+
+    assert response.status_code == 200
+    assert len(listed_titles(response)) == 5
+
+
+@pytest.mark.parametrize("extra_commitments", [0, 30])
+def test_list_costs_the_same_queries_whatever_its_size(
+    client, django_assert_num_queries, extra_commitments
+):
+    build_announcement(extra_commitments=extra_commitments)
+
+    with django_assert_num_queries(6):
+        # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
+        # 2. the agencies the filter offers
+        # 3. the topics the filter offers
+        # 4. the count of matching commitments (pagination)
+        # 5. the page of commitments, overdue, late and latest update, with
+        #    announcement, lead agency and topic
+        # 6. RELEASE SAVEPOINT
+        response = client.get("/commitments/?agency=doj&status=not_rated&q=the")
+
+    assert response.status_code == 200
