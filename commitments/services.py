@@ -42,17 +42,18 @@ def history_entries(commitment, records):
     """The page of historical records as entries, newest first, each compared
     with the record before it (the one after the page included)."""
     records = list(records)
-    older = None
-    if records:
-        last = records[-1]
-        older = (
-            commitment.history.filter(
-                Q(history_date__lt=last.history_date)
-                | Q(history_date=last.history_date, history_id__lt=last.history_id)
-            )
-            .order_by("-history_date", "-history_id")
-            .first()
+    if not records:
+        # Rows written in bulk (the data generator) have no history yet.
+        return []
+    last = records[-1]
+    older = (
+        commitment.history.filter(
+            Q(history_date__lt=last.history_date)
+            | Q(history_date=last.history_date, history_id__lt=last.history_id)
         )
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
     previous = [*records[1:], older]
     entries = [
         {

@@ -91,3 +91,16 @@ def test_history_pages_compare_across_page_boundaries(api_client, maintainer):
 
 def test_history_of_an_unknown_commitment_is_404(api_client):
     assert api_client.get("/api/v1/commitments/999/history/").status_code == 404
+
+
+def test_a_commitment_written_in_bulk_has_an_empty_history(api_client, db):
+    from commitments.models import Commitment
+
+    commitment = CommitmentFactory()
+    Commitment.history.filter(id=commitment.pk).delete()
+
+    response = api_client.get(f"/api/v1/commitments/{commitment.pk}/history/")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+    assert response.json()["results"] == []
