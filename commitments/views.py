@@ -159,6 +159,13 @@ def etag(version, latest_update_id):
     return f'"{version}.{latest_update_id or 0}"'
 
 
+def etag_matches_weakly(current, if_none_match):
+    """If-None-Match uses the weak comparison (RFC 9110, 13.1.2): W/"x" matches
+    "x", and * matches any current representation."""
+    tags = parse_etags(if_none_match)
+    return "*" in tags or current in {tag.removeprefix("W/") for tag in tags}
+
+
 def etag_for(commitment):
     if hasattr(commitment, "latest_updates"):  # prefetched by get_queryset
         latest = commitment.latest_updates[0].pk if commitment.latest_updates else 0
@@ -243,7 +250,7 @@ class CommitmentViewSet(
                 .values_list("version", latest_update_id())
                 .first()
             )
-            if current and etag(*current) in parse_etags(if_none_match):
+            if current and etag_matches_weakly(etag(*current), if_none_match):
                 return Response(status=304, headers={"ETag": etag(*current)})
         commitment = self.get_object()
         body = self.get_serializer(commitment).data

@@ -44,6 +44,16 @@ def test_if_none_match_current_gives_304(client, commitment):
     assert response["ETag"] == etag
 
 
+def test_if_none_match_compares_weakly_and_star_matches(client, commitment):
+    etag = client.get(url(commitment))["ETag"]
+
+    weak = client.get(url(commitment), HTTP_IF_NONE_MATCH=f'"0.0", W/{etag}')
+    star = client.get(url(commitment), HTTP_IF_NONE_MATCH="*")
+
+    assert weak.status_code == 304
+    assert star.status_code == 304
+
+
 def test_if_none_match_stale_gives_200(client, commitment):
     response = client.get(url(commitment), HTTP_IF_NONE_MATCH='"0.0"')
 

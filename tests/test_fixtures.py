@@ -71,7 +71,12 @@ def test_the_45_day_certification_is_due_26_april_2018(loaded):
     assert commitment.due_date == datetime.date(2018, 4, 26)
     assert commitment.original_due_date == datetime.date(2018, 4, 26)
     assert commitment.kind == Commitment.Kind.TIME_BOUND
-    assert commitment.lead_agency.slug == "nics-federal-agencies"
+    # DESIGN.md's reference example: the DOJ leads, the agencies certify.
+    assert commitment.lead_agency.slug == "doj"
+    assert sorted(a.slug for a in commitment.supporting_agencies.all()) == [
+        "fbi",
+        "nics-federal-agencies",
+    ]
 
 
 def test_the_immediate_review_is_due_on_the_day(loaded):
@@ -151,7 +156,10 @@ def test_a_fixture_load_is_recorded_in_history_once(db):
         "Loaded from a fixture."
     }
     supporting = history[-1].supporting_agencies.all()
-    assert sorted(row.agency.slug for row in supporting) == ["doj", "fbi"]
+    assert sorted(row.agency.slug for row in supporting) == [
+        "fbi",
+        "nics-federal-agencies",
+    ]
     call_command("loaddata", FIXTURE, verbosity=0)
     assert {model: model.history.count() for model in MODELS} == counts
     assert Topic.history.count() == Topic.objects.count()

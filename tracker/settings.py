@@ -23,8 +23,9 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it in the environment (production), or run "
-            "`make .env` to generate a local one, or set DEBUG=true for development."
+            "SECRET_KEY is not set. Set it in the environment (production) or in "
+            ".env; for a laptop, remove an .env without one and run `make .env`, "
+            "which writes a generated key."
         )
     SECRET_KEY = "insecure-development-only-key"
 
