@@ -385,8 +385,8 @@ class Generator:
                 "commitment_id": commitment["id"],
                 "reported_on": reported_on,
                 "status": status,
-                "summary": f"The agency {rng.choice(PROGRESS[status])} "
-                f"{commitment['title'].lower()}, according to its report of "
+                "summary": f"The agency {rng.choice(PROGRESS[status])} the work "
+                f"to {commitment['title'].lower()}, according to its report of "
                 f"{reported_on:%B %-d, %Y}.",
                 "source_url": f"https://www.example.gov/progress/{commitment['id']}"
                 f"/{reported_on:%Y%m%d}"
@@ -632,24 +632,28 @@ class Command(BaseCommand):
     def report(self, totals, timings, method, other, started):
         rows = sum(totals.values())
         for model, count in totals.items():
-            self.stdout.write(f"{model._meta.db_table:45} {count:>10,} rows")
-        self.stdout.write(
-            f"generating the rows in Python:  {timings['generate']:8.1f} s"
-        )
-        self.stdout.write(
-            f"loading them ({method}):{'':10}{timings[method]:8.1f} s "
-            f"({rows / max(timings[method], 1e-9):,.0f} rows/s)"
+            self.stdout.write(f"{model._meta.db_table:44} {count:>10,} rows")
+        names = {"bulk": "bulk_create", "copy": "COPY"}
+
+        def line(label, seconds, extra=""):
+            self.stdout.write(f"{label:44} {seconds:10.1f} s{extra}")
+
+        def speed(seconds):
+            return f"  ({rows / max(seconds, 1e-9):,.0f} rows/s)"
+
+        line("generating the rows in Python", timings["generate"])
+        line(
+            f"loading them by {names[method]}", timings[method], speed(timings[method])
         )
         if other:
-            self.stdout.write(
-                f"same rows by {other} (rolled back): {timings[other]:8.1f} s "
-                f"({rows / max(timings[other], 1e-9):,.0f} rows/s)"
+            line(
+                f"the same rows by {names[other]} (rolled back)",
+                timings[other],
+                speed(timings[other]),
             )
-            bulk, copy = timings["bulk"], timings["copy"]
+            ratio = timings["bulk"] / max(timings["copy"], 1e-9)
             self.stdout.write(
-                f"bulk_create takes {bulk / max(copy, 1e-9):.1f}x the time of COPY"
+                f"{'bulk_create takes, relative to COPY':44} {ratio:10.1f} x"
             )
-        self.stdout.write(f"sequences, VACUUM, ANALYZE:     {timings['finish']:8.1f} s")
-        self.stdout.write(
-            f"total:                          {time.perf_counter() - started:8.1f} s"
-        )
+        line("sequences, VACUUM, ANALYZE", timings["finish"])
+        line("total", time.perf_counter() - started)
