@@ -24,3 +24,60 @@ def staff_user(db):
     from tests.factories import UserFactory
 
     return UserFactory(username="staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The cache (login throttling) lives in a database table that migrations do
+    not create."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+def authorize(client, user):
+    """Give an API client a fresh token for this user."""
+    from knox.models import AuthToken
+
+    _, token = AuthToken.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+@pytest.fixture
+def maintainer(db):
+    """A member of a "Maintainers" group holding the model permissions the admin
+    checks: add and change agencies, topics, announcements and commitments, and
+    add progress updates."""
+    from django.contrib.auth.models import Group, Permission
+
+    from tests.factories import UserFactory
+
+    group, _ = Group.objects.get_or_create(name="Maintainers")
+    codenames = [
+        f"{action}_{model}"
+        for action in ("add", "change")
+        for model in ("agency", "topic", "announcement", "commitment")
+    ] + ["add_progressupdate"]
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="commitments", codename__in=codenames
+        )
+    )
+    user = UserFactory(username="maintainer")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing is slow on purpose; tests do not need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,6 +6,7 @@ generated SECRET_KEY). The defaults are safe for a local demo only; README
 "Deploying" lists what a production environment sets.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -122,3 +123,61 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "admin:login"
+
+# The cache lives in the database (`manage.py createcachetable`), so the login
+# throttle counts failures across every web process and replica.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tracker_cache",
+    }
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "commitments.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "commitments.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "commitments.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "commitments.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        # Failed logins per username and per client address.
+        "login_failures": env.str("LOGIN_FAILURE_RATE", default="5/min"),
+    },
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=None),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Commitment Tracker API",
+    "DESCRIPTION": "The commitments made in government announcements and a dated, "
+    "sourced timeline of progress against each one. Anyone reads; writes need "
+    "`Authorization: Token <token>` from `POST /api/v1/auth/token/`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components: requests send slugs where
+    # responses expand agencies, and read-only fields appear only in responses.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "commitments.models.Status"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "commitments.openapi.document_error_responses",
+    ],
+}

@@ -1,0 +1,101 @@
+"""Errors under /api/ are JSON: 400 `{"field": ["message"]}`, others
+`{"detail": "..."}`. The domain rules raise Django's ValidationError from the models
+and the database refuses what breaks a constraint; both become 4xx answers here."""
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, OperationalError
+from django.http import JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+# PostgreSQL's serialization failure, deadlock and lock-not-available: the request
+# lost a race with another writer and may simply be retried.
+RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the data."
+    default_code = "conflict"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = "This request needs a precondition header."
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource has changed since you read it."
+    default_code = "precondition_failed"
+
+
+class UnprocessableContent(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "The request cannot be processed."
+    default_code = "unprocessable"
+
+
+def is_retryable_conflict(exc):
+    """A lost race between writers, rather than a broken database."""
+    sqlstate = getattr(getattr(exc, "__cause__", None), "pgcode", None)
+    return sqlstate in RETRYABLE_SQLSTATES or "database is locked" in str(exc)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(validation_error_detail(exc))
+    elif isinstance(exc, IntegrityError):
+        exc = Conflict(
+            "The change conflicts with existing data (a duplicate or a broken "
+            "reference); nothing was written."
+        )
+    elif isinstance(exc, OperationalError) and is_retryable_conflict(exc):
+        exc = Conflict("Another request was writing the same data; retry.")
+    # Anything else propagates to Django's 500 handler (JSON, see server_error)
+    # and the request's transaction is rolled back.
+    return drf_exception_handler(exc, context)
+
+
+def validation_error_detail(exc):
+    """A model's ValidationError as the API's `{"field": ["message"]}`."""
+    detail = as_serializer_error(exc)
+    if NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    return detail
+
+
+def is_api_request(request):
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    if is_api_request(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if is_api_request(request):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    if is_api_request(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if is_api_request(request):
+        return JsonResponse(
+            {"detail": "You do not have permission to perform this action."},
+            status=403,
+        )
+    return defaults.permission_denied(request, exception)

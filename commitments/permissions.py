@@ -1,0 +1,41 @@
+"""Who may write through the API (DESIGN.md, "Who may do what").
+
+Anyone reads. Maintainers hold Django's model permissions, the ones the admin
+checks; superusers hold them all. Editors add progress to the commitments their
+agencies lead, including those of the agencies below theirs."""
+
+from rest_framework import permissions
+
+from commitments.models import Agency
+
+
+def can_add_progress(user, commitment):
+    """May this user add a progress update to this commitment?"""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.has_perm("commitments.add_progressupdate"):
+        return True
+    covered = set()
+    for agency in Agency.objects.filter(editors=user):
+        covered |= agency.get_descendant_ids()
+    return commitment.lead_agency_id in covered
+
+
+class CanAddProgressOrReadOnly(permissions.BasePermission):
+    """Reads for anyone; a progress POST by a maintainer or an editor of the
+    commitment's lead agency (or of an agency above it)."""
+
+    message = (
+        "Only maintainers and editors of this commitment's lead agency (or of an "
+        "agency above it) may add progress to it."
+    )
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(request.user and request.user.is_authenticated)
+
+    def has_object_permission(self, request, view, commitment):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return can_add_progress(request.user, commitment)

@@ -1,0 +1,23 @@
+"""API v1 routes, included at /api/v1/ under the namespace "api"."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from commitments import views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("agencies", views.AgencyViewSet)
+router.register("topics", views.TopicViewSet)
+router.register("announcements", views.AnnouncementViewSet)
+router.register("commitments", views.CommitmentViewSet)
+router.register("updates", views.ProgressUpdateViewSet)
+router.register("statuses", views.StatusViewSet, basename="status")
+
+urlpatterns = [
+    path("", views.ApiRootView.as_view(), name="root"),
+    path("auth/token/", views.LoginView.as_view(), name="auth-token"),
+    path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
+    *router.urls,
+]

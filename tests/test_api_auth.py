@@ -1,0 +1,176 @@
+"""Token login and logout: hashed, expiring knox tokens; failed logins throttled."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from knox.models import AuthToken
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The throttle's counts live in the database cache."""
+    cache.clear()
+
+
+def login(client, username, password=PASSWORD, **extra):
+    return client.post(
+        "/api/v1/auth/token/", {"username": username, "password": password}, **extra
+    )
+
+
+def test_login_returns_a_token_and_its_expiry(api_client):
+    user = UserFactory(username="ann")
+
+    response = login(api_client, "ann")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"token", "expiry"}
+    expiry = datetime.datetime.fromisoformat(body["expiry"].replace("Z", "+00:00"))
+    assert expiry - timezone.now() > datetime.timedelta(days=29)
+    assert expiry - timezone.now() <= datetime.timedelta(days=30)
+    stored = AuthToken.objects.get(user=user)
+    # Only a digest and a short key prefix are stored, never the token itself.
+    assert body["token"] not in (stored.digest, stored.token_key)
+    assert body["token"].startswith(stored.token_key)
+
+
+def test_token_authenticates_writes(api_client):
+    UserFactory(username="ann")
+    token = login(api_client, "ann").json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    response = api_client.post("/api/v1/auth/logout/")
+
+    assert response.status_code == 204
+
+
+def test_wrong_password_is_refused(api_client):
+    UserFactory(username="ann")
+
+    response = login(api_client, "ann", "wrong")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["Unable to log in with these credentials."]
+    }
+    assert not AuthToken.objects.exists()
+
+
+def test_missing_fields_are_named(api_client):
+    response = api_client.post("/api/v1/auth/token/", {"username": "ann"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["password"]
+
+
+def test_basic_auth_alone_does_not_log_in(api_client):
+    UserFactory(username="ann")
+    api_client.credentials(HTTP_AUTHORIZATION="Basic YW5uOmNvcnJlY3Q=")
+
+    response = api_client.post("/api/v1/auth/token/", {})
+
+    assert response.status_code == 400
+
+
+def test_logout_revokes_only_the_token_used(api_client):
+    UserFactory(username="ann")
+    first = login(api_client, "ann").json()["token"]
+    second = login(api_client, "ann").json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+
+    assert api_client.post("/api/v1/auth/logout/").status_code == 204
+    assert api_client.post("/api/v1/auth/logout/").status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+    assert api_client.post("/api/v1/auth/logout/").status_code == 204
+
+
+def test_logout_without_a_token_is_401(api_client):
+    response = api_client.post("/api/v1/auth/logout/")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_expired_token_is_refused(api_client):
+    user = UserFactory()
+    instance, token = AuthToken.objects.create(user=user)
+    instance.expiry = timezone.now() - datetime.timedelta(seconds=1)
+    instance.save()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    response = api_client.post("/api/v1/auth/logout/")
+
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Token", "Token a b", "Token nonsense", "Token caf\u00e9", "Token \u00ff" * 3],
+)
+def test_malformed_token_is_401(api_client, header):
+    api_client.credentials(HTTP_AUTHORIZATION=header)
+
+    response = api_client.get("/api/v1/commitments/")
+
+    assert response.status_code == 401
+    assert "detail" in response.json()
+
+
+def test_token_ttl_follows_settings(api_client, settings):
+    settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_TTL": datetime.timedelta(days=2)}
+    UserFactory(username="ann")
+
+    expiry = login(api_client, "ann").json()["expiry"]
+
+    expiry = datetime.datetime.fromisoformat(expiry.replace("Z", "+00:00"))
+    assert expiry - timezone.now() <= datetime.timedelta(days=2)
+
+
+def test_repeated_failures_are_throttled(api_client):
+    UserFactory(username="ann")
+    for _ in range(5):
+        assert login(api_client, "ann", "wrong").status_code == 400
+
+    response = login(api_client, "ann")  # even the right password now waits
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "detail" in response.json()
+
+
+def test_failures_are_counted_per_username_across_addresses(api_client):
+    UserFactory(username="ann")
+    for n in range(5):
+        login(api_client, "ann", "wrong", REMOTE_ADDR=f"10.0.0.{n}")
+
+    response = login(api_client, "ANN", "wrong", REMOTE_ADDR="10.0.0.99")
+
+    assert response.status_code == 429
+
+
+def test_failures_are_counted_per_address_across_usernames(api_client):
+    for n in range(5):
+        login(api_client, f"user{n}", "wrong", REMOTE_ADDR="10.0.0.1")
+
+    assert (
+        login(api_client, "other", "wrong", REMOTE_ADDR="10.0.0.1").status_code == 429
+    )
+    assert (
+        login(api_client, "other", "wrong", REMOTE_ADDR="10.0.0.2").status_code == 400
+    )
+
+
+def test_successful_logins_are_not_throttled(api_client):
+    UserFactory(username="ann")
+
+    for _ in range(8):
+        assert login(api_client, "ann").status_code == 200

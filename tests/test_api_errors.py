@@ -1,0 +1,92 @@
+"""Every error under /api/ is JSON: 400 `{"field": [...]}`, others `{"detail"}`;
+the database's refusals become 4xx, and the 404 and 500 handlers answer JSON."""
+
+import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, OperationalError
+from rest_framework.test import APIClient
+
+from commitments.exceptions import exception_handler
+from commitments.views import StatusViewSet
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_api_path_is_404_json(api_client):
+    response = api_client.get("/api/v1/nothing-here/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_slug_with_forbidden_characters_is_404_json(api_client):
+    response = api_client.get("/api/v1/agencies/a%00b/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_unknown_page_outside_the_api_is_not_json(api_client):
+    response = api_client.get("/nothing-here/")
+
+    assert response.status_code == 404
+    assert not response["Content-Type"].startswith("application/json")
+
+
+def test_method_not_allowed_is_405_json(api_client):
+    response = api_client.put("/api/v1/statuses/", {})
+
+    assert response.status_code == 405
+    assert "detail" in response.json()
+
+
+def test_not_acceptable_is_406_json(api_client):
+    response = api_client.get("/api/v1/statuses/", HTTP_ACCEPT="application/xml")
+
+    assert response.status_code == 406
+
+
+def test_server_error_is_500_json(monkeypatch):
+    def explode(self, request):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(StatusViewSet, "list", explode)
+    client = APIClient(raise_request_exception=False)
+
+    response = client.get("/api/v1/statuses/")
+
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Server error."}
+
+
+def test_model_validation_error_becomes_400_by_field():
+    response = exception_handler(
+        DjangoValidationError({"source_quote": "Not in the text."}), {}
+    )
+
+    assert response.status_code == 400
+    assert response.data == {"source_quote": ["Not in the text."]}
+
+
+def test_model_error_without_a_field_becomes_non_field_errors():
+    response = exception_handler(DjangoValidationError("Inconsistent."), {})
+
+    assert response.status_code == 400
+    assert response.data == {"non_field_errors": ["Inconsistent."]}
+
+
+def test_integrity_error_becomes_409():
+    response = exception_handler(IntegrityError("duplicate key"), {})
+
+    assert response.status_code == 409
+    assert "nothing was written" in response.data["detail"]
+
+
+def test_locked_database_becomes_409():
+    response = exception_handler(OperationalError("database is locked"), {})
+
+    assert response.status_code == 409
+
+
+def test_other_database_errors_are_not_disguised():
+    assert exception_handler(OperationalError("disk I/O error"), {}) is None

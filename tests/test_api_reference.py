@@ -1,0 +1,119 @@
+"""The API root, agencies, topics, announcements and the status vocabulary."""
+
+import pytest
+
+from commitments.models import Agency, Announcement, Status, Topic
+from tests.conftest import authorize
+from tests.factories import AgencyFactory, AnnouncementFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_root_links_to_every_resource(api_client):
+    body = api_client.get("/api/v1/").json()
+
+    assert body["commitments"] == "http://testserver/api/v1/commitments/"
+    assert body["statuses"] == "http://testserver/api/v1/statuses/"
+    assert body["auth_token"] == "http://testserver/api/v1/auth/token/"
+    for url in body.values():
+        path = url.removeprefix("http://testserver")
+        if path.endswith("/logout/") or path.endswith("/token/"):
+            continue
+        assert api_client.get(path).status_code == 200, path
+
+
+def test_statuses_is_a_plain_array_with_definitions(api_client):
+    body = api_client.get("/api/v1/statuses/").json()
+
+    assert [s["value"] for s in body] == Status.values
+    assert body[0] == {
+        "value": "not_rated",
+        "label": "Not yet rated",
+        "definition": body[0]["definition"],
+    }
+    assert all(s["definition"] for s in body)
+
+
+def test_agency_by_slug(api_client):
+    doj = AgencyFactory(slug="doj", name="Department of Justice", abbreviation="DOJ")
+    AgencyFactory(slug="fbi", parent=doj)
+
+    body = api_client.get("/api/v1/agencies/fbi/").json()
+
+    assert body["parent"] == "doj"
+    assert body["url"] == "http://testserver/api/v1/agencies/fbi/"
+    assert api_client.get("/api/v1/agencies/").json()["count"] == 2
+    assert api_client.get("/api/v1/agencies/nobody/").status_code == 404
+
+
+def test_maintainer_creates_and_changes_agencies(api_client, maintainer):
+    AgencyFactory(slug="doj")
+    authorize(api_client, maintainer)
+
+    created = api_client.post(
+        "/api/v1/agencies/",
+        {"slug": "atf", "name": "ATF", "abbreviation": "ATF", "parent": "doj"},
+    )
+    changed = api_client.patch("/api/v1/agencies/atf/", {"level": "federal"})
+
+    assert created.status_code == 201
+    assert changed.status_code == 200
+    assert Agency.objects.get(slug="atf").parent.slug == "doj"
+
+
+def test_agency_cannot_sit_below_itself(api_client, maintainer):
+    doj = AgencyFactory(slug="doj")
+    AgencyFactory(slug="fbi", parent=doj)
+    authorize(api_client, maintainer)
+
+    response = api_client.patch("/api/v1/agencies/doj/", {"parent": "fbi"})
+
+    assert response.status_code == 400
+    assert "parent" in response.json()
+    doj.refresh_from_db()
+    assert doj.parent is None
+
+
+def test_duplicate_slug_is_400(api_client, maintainer):
+    TopicFactory(slug="school-safety")
+    authorize(api_client, maintainer)
+
+    response = api_client.post(
+        "/api/v1/topics/", {"slug": "school-safety", "name": "Again"}
+    )
+
+    assert response.status_code == 400
+    assert "slug" in response.json()
+    assert Topic.objects.count() == 1
+
+
+def test_announcement_expands_its_issuer(api_client):
+    announcement = AnnouncementFactory(slug="doj-2018")
+
+    body = api_client.get("/api/v1/announcements/doj-2018/").json()
+
+    assert body["issuer"] == {
+        "slug": announcement.issuer.slug,
+        "name": announcement.issuer.name,
+    }
+    assert body["announced_on"] == "2018-03-12"
+    assert body["body"] == announcement.body
+
+
+def test_maintainer_creates_an_announcement(api_client, maintainer):
+    AgencyFactory(slug="doj")
+    authorize(api_client, maintainer)
+
+    response = api_client.post(
+        "/api/v1/announcements/",
+        {
+            "slug": "doj-2019",
+            "title": "Another",
+            "issuer": "doj",
+            "announced_on": "2019-01-01",
+            "body": "Text.",
+        },
+    )
+
+    assert response.status_code == 201, response.json()
+    assert Announcement.objects.get(slug="doj-2019").issuer.slug == "doj"
