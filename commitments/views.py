@@ -27,6 +27,7 @@ from commitments.models import (
     Status,
     Topic,
 )
+from commitments.pagination import CommitmentPagination
 from commitments.permissions import CanAddProgressOrReadOnly
 
 
@@ -135,6 +136,7 @@ class CommitmentViewSet(
 ):
     queryset = Commitment.objects.all()
     serializer_class = api.CommitmentSerializer
+    pagination_class = CommitmentPagination
     filterset_class = CommitmentFilterSet
     lookup_value_regex = "[0-9]+"
 
