@@ -15,7 +15,6 @@ server is stopped and the scratch database dropped at the end. Needs wrk
 """
 
 import argparse
-import base64
 import datetime
 import json
 import os
@@ -29,6 +28,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -362,18 +362,23 @@ class Bench:
         return found
 
     def cursor_path(self, query, deep):
-        """The deep page by keyset, when the API offers ?cursor= (DRF
-        CursorPagination): a cursor positioned after the last row of the page
-        before the deep one."""
-        if deep < 2:
-            return None
+        """About as deep as the deep page, by keyset, when the API offers
+        ?cursor=: found by following the cursor links 100 rows at a time."""
         status, _, body = self.fetch(f"/api/v1/commitments/?{query}&cursor=")
-        if status != 200 or "cursor=" not in (json.loads(body).get("next") or ""):
+        if status != 200 or json.loads(body).get("count", 0) is not None:
             return None
-        _, _, before = self.fetch(f"/api/v1/commitments/?{query}&page={deep - 1}")
-        last_id = json.loads(before)["results"][-1]["id"]
-        cursor = base64.b64encode(f"p={last_id}".encode()).decode()
-        return f"/api/v1/commitments/?{query}&cursor={cursor}"
+        path = f"/api/v1/commitments/?{query}&cursor=&page_size=100"
+        for _ in range((deep - 1) * PAGE_SIZE // 100):
+            next_url = json.loads(self.fetch(path)[2])["next"]
+            if next_url is None:
+                break
+            parts = urllib.parse.urlsplit(next_url)
+            path = f"{parts.path}?{parts.query}"
+        # The same position, read at the default page size.
+        parts = urllib.parse.urlsplit(path)
+        pairs = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        pairs = [(name, value) for name, value in pairs if name != "page_size"]
+        return f"{parts.path}?{urllib.parse.urlencode(pairs)}"
 
     def check_baseline(self, query, api_page):
         """The baseline must serve the page the API serves: same count, same rows,
