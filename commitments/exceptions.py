@@ -30,9 +30,15 @@ class PreconditionRequired(exceptions.APIException):
 
 
 class PreconditionFailed(exceptions.APIException):
+    """Answered with the current ETag, so the client can retry knowingly."""
+
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The resource has changed since you read it."
     default_code = "precondition_failed"
+
+    def __init__(self, detail=None, etag=None):
+        super().__init__(detail)
+        self.etag = etag
 
 
 class UnprocessableContent(exceptions.APIException):
@@ -59,7 +65,10 @@ def exception_handler(exc, context):
         exc = Conflict("Another request was writing the same data; retry.")
     # Anything else propagates to Django's 500 handler (JSON, see server_error)
     # and the request's transaction is rolled back.
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, PreconditionFailed) and exc.etag:
+        response["ETag"] = exc.etag
+    return response
 
 
 def validation_error_detail(exc):

@@ -62,6 +62,7 @@ VALIDATION_ERROR_SCHEMA = {
 }
 
 ERRORS = {
+    "304": ("Not modified: If-None-Match holds the current ETag.", None),
     "400": ("The request (a field or a query parameter) is invalid.", True),
     "401": ("Missing, invalid or expired token.", False),
     "403": ("Not allowed for this user.", False),
@@ -84,6 +85,8 @@ def error_codes(path, method):
         codes.add("404")
     if method == "get":
         codes |= {"400", "404"}
+    if method == "get" and path == "/api/v1/commitments/{id}/":
+        codes.add("304")
     if method in ("post", "put", "patch"):
         codes |= {"400", "403", "409", "415"}
     if method in ("put", "patch") and path.startswith("/api/v1/commitments/"):
@@ -113,11 +116,18 @@ def document_error_responses(result, generator, request, public):
             for code in sorted(error_codes(path, method)):
                 description, is_validation = ERRORS[code]
                 schema = VALIDATION_ERROR_SCHEMA if is_validation else ERROR_SCHEMA
-                responses.setdefault(
-                    code,
-                    {
-                        "description": description,
-                        "content": {"application/json": {"schema": schema}},
-                    },
-                )
+                response = {"description": description}
+                if is_validation is not None:
+                    response["content"] = {"application/json": {"schema": schema}}
+                responses.setdefault(code, response)
+            if path == "/api/v1/commitments/{id}/":
+                for code in ("200", "304", "412"):
+                    if code in responses:
+                        responses[code]["headers"] = {"ETag": ETAG_HEADER}
     return result
+
+
+ETAG_HEADER = {
+    "schema": {"type": "string"},
+    "description": "The commitment's current ETag, for If-Match and If-None-Match.",
+}

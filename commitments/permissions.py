@@ -21,6 +21,18 @@ def can_add_progress(user, commitment):
     return commitment.lead_agency_id in covered
 
 
+class ModelPermissionsOrAnonReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
+    """Reads for anyone; writes need the model permission the admin checks (add
+    for POST, change for PUT and PATCH). DELETE needs none here because no view
+    deletes: anyone signed in gets 405, not a 403 that suggests a permission
+    would help."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissionsOrAnonReadOnly.perms_map,
+        "DELETE": [],
+    }
+
+
 class CanAddProgressOrReadOnly(permissions.BasePermission):
     """Reads for anyone; a progress POST by a maintainer or an editor of the
     commitment's lead agency (or of an agency above it)."""

@@ -395,6 +395,24 @@ class SummarySerializer(serializers.Serializer):
     by_agency = AgencySummarySerializer(many=True)
 
 
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One write to a commitment, as kept by its history."""
+
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True, help_text="Who wrote it.")
+    type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    change_reason = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField()
+    changes = FieldChangeSerializer(many=True)
+
+
 class LoginSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)

@@ -2,15 +2,27 @@
 API: no viewset offers destroy, so DELETE gets 405."""
 
 import hashlib
+import json
 
 from django.contrib.auth import authenticate
-from django.db.models import Count, F, Prefetch, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from django.utils.http import parse_etags
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from knox import views as knox_views
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -18,6 +30,11 @@ from rest_framework.views import APIView
 
 from commitments import serializers as api
 from commitments.authentication import TokenAuthentication
+from commitments.exceptions import (
+    PreconditionFailed,
+    PreconditionRequired,
+    UnprocessableContent,
+)
 from commitments.filters import CommitmentFilterSet, ProgressUpdateFilterSet
 from commitments.models import (
     Agency,
@@ -29,6 +46,7 @@ from commitments.models import (
 )
 from commitments.pagination import CommitmentPagination
 from commitments.permissions import CanAddProgressOrReadOnly
+from commitments.services import history_entries
 
 
 class AgencyViewSet(
@@ -127,6 +145,60 @@ def summarize(commitments):
     }
 
 
+def latest_update_id():
+    """The id of a commitment's latest progress update, as a subquery."""
+    return Subquery(
+        ProgressUpdate.objects.filter(commitment=OuterRef("pk"))
+        .order_by("-reported_on", "-created_at", "-id")
+        .values("id")[:1]
+    )
+
+
+def etag(version, latest_update_id):
+    """A strong validator of a commitment as stored: its version, which every
+    write bumps, and its latest progress update, which the representation shows
+    (an update that leaves the status alone does not write the commitment)."""
+    return f'"{version}.{latest_update_id or 0}"'
+
+
+def etag_for(commitment):
+    if hasattr(commitment, "latest_updates"):  # prefetched by get_queryset
+        latest = commitment.latest_updates[0].pk if commitment.latest_updates else 0
+    else:
+        latest = commitment.updates.order_by("-reported_on", "-created_at", "-id")
+        latest = latest.values_list("id", flat=True).first()
+    return etag(commitment.version, latest)
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The commitment's current ETag, from a GET: the write is refused "
+    "(412) if it changed since.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="An ETag you hold: 304 with no body while it is still current.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Up to 255 characters, unique per request you mean to make once. "
+    "A retry with the same key and body returns the first response and adds "
+    "nothing; the same key with another body gets 422.",
+)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
+    update=extend_schema(parameters=[IF_MATCH]),
+    partial_update=extend_schema(parameters=[IF_MATCH]),
+)
 class CommitmentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -141,7 +213,7 @@ class CommitmentViewSet(
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
-        if self.action in ("summary", "updates"):
+        if self.action in ("summary", "updates", "history"):
             # Counted or looked up, not shown: nothing to join or prefetch.
             return Commitment.objects.all()
         latest_update = ProgressUpdate.objects.select_related("author").order_by(
@@ -155,6 +227,53 @@ class CommitmentViewSet(
                 Prefetch("updates", latest_update, to_attr="latest_updates"),
             )
             .order_by("id")
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match:
+            # Revalidation costs one small query, not the whole representation.
+            current = (
+                Commitment.objects.filter(pk=self.kwargs["pk"])
+                .values_list("version", latest_update_id())
+                .first()
+            )
+            if current and etag(*current) in parse_etags(if_none_match):
+                return Response(status=304, headers={"ETag": etag(*current)})
+        commitment = self.get_object()
+        body = self.get_serializer(commitment).data
+        return Response(body, headers={"ETag": etag_for(commitment)})
+
+    def update(self, request, *args, **kwargs):
+        """PUT and PATCH: only with the current ETag in If-Match, checked under a
+        row lock so that of concurrent writers holding the same ETag one wins and
+        the others get 412, with nothing written."""
+        partial = kwargs.pop("partial", False)
+        if_match = request.headers.get("If-Match")
+        queryset = Commitment.objects.select_for_update()
+        commitment = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        self.check_object_permissions(request, commitment)
+        current = etag_for(commitment)
+        if not if_match:
+            raise PreconditionRequired(
+                "Changing a commitment needs an If-Match header with its current "
+                f"ETag: GET {request.path} and resend this request with "
+                "If-Match set to the ETag header of that response."
+            )
+        if current not in parse_etags(if_match):
+            raise PreconditionFailed(
+                f"The commitment has changed since you read it; its ETag is now "
+                f"{current}. GET {request.path} again, reapply your change and "
+                "resend it with If-Match set to the new ETag. Nothing was written.",
+                etag=current,
+            )
+        serializer = self.get_serializer(commitment, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        commitment = self.get_queryset().get(pk=commitment.pk)
+        return Response(
+            self.get_serializer(commitment).data,
+            headers={"ETag": etag_for(commitment)},
         )
 
     @extend_schema(
@@ -174,6 +293,7 @@ class CommitmentViewSet(
     )
     @extend_schema(
         methods=["POST"],
+        parameters=[IDEMPOTENCY_KEY],
         request=api.ProgressUpdateSerializer,
         responses={201: api.ProgressUpdateSerializer},
         description="Add a progress update (maintainers, and editors of the "
@@ -201,12 +321,82 @@ class CommitmentViewSet(
 
     def add_progress(self, request, commitment):
         context = {**self.get_serializer_context(), "commitment": commitment}
+        key = request.headers.get("Idempotency-Key")
+        fingerprint = ""
+        if key is not None:
+            if not 1 <= len(key) <= 255:
+                raise ValidationError(
+                    {"Idempotency-Key": ["Send between 1 and 255 characters."]}
+                )
+            fingerprint = request_fingerprint(commitment, request.data)
+            replay = self.replay(request, key, fingerprint, context)
+            if replay is not None:
+                return replay
         serializer = api.ProgressUpdateSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
-        update = serializer.save(commitment=commitment, author=request.user)
+        try:
+            # A savepoint: if a concurrent retry with the same key wins the race,
+            # the database refuses this row and the request answers as the winner.
+            with transaction.atomic():
+                update = serializer.save(
+                    commitment=commitment,
+                    author=request.user,
+                    idempotency_key=key,
+                    request_fingerprint=fingerprint,
+                )
+        except IntegrityError:
+            replay = key and self.replay(request, key, fingerprint, context)
+            if not replay:
+                raise
+            return replay
         return Response(
             api.ProgressUpdateSerializer(update, context=context).data, status=201
         )
+
+    def replay(self, request, key, fingerprint, context):
+        """The first response to this Idempotency-Key, if it was used before."""
+        first = (
+            ProgressUpdate.objects.select_related("author")
+            .filter(author=request.user, idempotency_key=key)
+            .first()
+        )
+        if first is None:
+            return None
+        if first.request_fingerprint != fingerprint:
+            raise UnprocessableContent(
+                "This Idempotency-Key was already used with a different request "
+                "(another body or another commitment). Use a new key for a new "
+                "progress update."
+            )
+        body = api.ProgressUpdateSerializer(first, context=context).data
+        return Response(body, status=201, headers={"Idempotent-Replayed": "true"})
+
+    @extend_schema(
+        responses=api.HistoryEntrySerializer(many=True),
+        description="Every write to the commitment, newest first: who, when, the "
+        "kind of change, its reason, and each field's old and new value.",
+        filters=False,
+    )
+    @action(detail=True, filterset_class=None)
+    def history(self, request, pk=None):
+        commitment = self.get_object()
+        records = commitment.history.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )
+        page = self.paginate_queryset(records)
+        return self.get_paginated_response(history_entries(commitment, page))
+
+
+def request_fingerprint(commitment, body):
+    """Tells a retry (same commitment, same body) from another request that
+    reuses an Idempotency-Key."""
+    canonical = json.dumps(
+        {"commitment": commitment.pk, "body": body},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class ProgressUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

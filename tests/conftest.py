@@ -26,16 +26,6 @@ def staff_user(db):
     return UserFactory(username="staff", is_staff=True, is_superuser=True)
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The cache (login throttling) lives in a database table that migrations do
-    not create."""
-    from django.core.management import call_command
-
-    with django_db_blocker.unblock():
-        call_command("createcachetable", verbosity=0)
-
-
 @pytest.fixture
 def api_client():
     from rest_framework.test import APIClient

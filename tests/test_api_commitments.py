@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def etag_of(client, commitment):
-    return client.get(f"/api/v1/commitments/{commitment.pk}/").get("ETag", "")
+    return client.get(f"/api/v1/commitments/{commitment.pk}/")["ETag"]
 
 
 def test_detail_reads_as_in_the_design(api_client):

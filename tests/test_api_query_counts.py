@@ -84,3 +84,18 @@ def test_timeline_query_count_is_constant(api_client, django_assert_num_queries,
         # 4. the page of updates with their authors joined
         # 5. RELEASE SAVEPOINT
         api_client.get(f"/api/v1/commitments/{commitment.pk}/updates/")
+
+
+@pytest.mark.parametrize("updates", [1, 20])
+def test_revalidation_costs_one_query(api_client, django_assert_num_queries, updates):
+    (commitment,) = make_commitments(1, updates)
+    url = f"/api/v1/commitments/{commitment.pk}/"
+    etag = api_client.get(url)["ETag"]
+
+    with django_assert_num_queries(3):
+        # 1. SAVEPOINT
+        # 2. the commitment's version and latest update id
+        # 3. RELEASE SAVEPOINT
+        response = api_client.get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304

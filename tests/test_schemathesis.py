@@ -47,6 +47,10 @@ CONFIG = SchemathesisConfig.from_dict(
                     "429",
                 ]
             },
+            # A write to a commitment without If-Match is answered 428.
+            "missing_required_header": {
+                "expected-statuses": ["400", "401", "403", "406", "415", "422", "428"]
+            },
         },
     }
 )

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_filters",
     "knox",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "commitments",
 ]
@@ -95,6 +96,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too, not memory: a live server's threads then get
+    # connections of their own, so concurrent requests really run in parallel.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "db.sqlite3-test")}
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
@@ -139,7 +143,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
+        "commitments.permissions.ModelPermissionsOrAnonReadOnly",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -171,6 +175,9 @@ SPECTACULAR_SETTINGS = {
     "`Authorization: Token <token>` from `POST /api/v1/auth/token/`.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ serves Swagger UI from our own static files, not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Separate request and response components: requests send slugs where
     # responses expand agencies, and read-only fields appear only in responses.
     "COMPONENT_SPLIT_REQUEST": True,

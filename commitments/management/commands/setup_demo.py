@@ -17,8 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        # The cache (login throttling) is a table that migrations do not create.
-        call_command("createcachetable", verbosity=0)
         for fixture in DEMO_FIXTURES:
             call_command("loaddata", fixture, verbosity=0)
         self.stdout.write(f"Loaded fixtures: {', '.join(DEMO_FIXTURES)}")

@@ -1,0 +1,92 @@
+"""Real parallel requests against a live server: of N clients that PATCH one
+commitment with the same If-Match exactly one wins (the rest get 412), and N
+parallel retries of one Idempotency-Key create one progress update."""
+
+import threading
+
+import pytest
+import requests
+from knox.models import AuthToken
+
+from commitments.models import Commitment, ProgressUpdate
+from tests.factories import CommitmentFactory, UserFactory
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+CLIENTS = 6
+
+
+def in_parallel(request, count=CLIENTS):
+    """Send `count` requests at once (threads released together); return the
+    responses."""
+    barrier = threading.Barrier(count)
+    responses = [None] * count
+
+    def run(n):
+        barrier.wait()
+        responses[n] = request()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return responses
+
+
+@pytest.fixture
+def token():
+    user = UserFactory(is_staff=True, is_superuser=True)
+    return AuthToken.objects.create(user=user)[1]
+
+
+def test_same_if_match_exactly_one_writer_wins(live_server, token):
+    commitment = CommitmentFactory(title="Original")
+    url = f"{live_server.url}/api/v1/commitments/{commitment.pk}/"
+    headers = {"Authorization": f"Token {token}"}
+    etag = requests.get(url, timeout=30).headers["ETag"]
+    titles = iter(f"Writer {n}" for n in range(CLIENTS))
+    lock = threading.Lock()
+
+    def patch():
+        with lock:
+            title = next(titles)
+        return requests.patch(
+            url,
+            json={"title": title},
+            headers={**headers, "If-Match": etag},
+            timeout=30,
+        )
+
+    responses = in_parallel(patch)
+
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200] + [412] * (CLIENTS - 1)
+    winner = next(r for r in responses if r.status_code == 200)
+    commitment = Commitment.objects.get(pk=commitment.pk)
+    assert commitment.title == winner.json()["title"]
+    assert commitment.version == 2
+    assert commitment.history.count() == 2  # created, and the one winning write
+    for loser in (r for r in responses if r.status_code == 412):
+        assert loser.headers["ETag"] == winner.headers["ETag"]
+
+
+def test_parallel_retries_of_one_idempotency_key_create_one_update(live_server, token):
+    commitment = CommitmentFactory()
+    url = f"{live_server.url}/api/v1/commitments/{commitment.pk}/updates/"
+    body = {"reported_on": "2018-05-01", "status": "in_progress", "summary": "Begun."}
+
+    def post():
+        return requests.post(
+            url,
+            json=body,
+            headers={"Authorization": f"Token {token}", "Idempotency-Key": "once"},
+            timeout=30,
+        )
+
+    responses = in_parallel(post)
+
+    assert [r.status_code for r in responses] == [201] * CLIENTS
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert ProgressUpdate.objects.count() == 1
+    assert Commitment.objects.get(pk=commitment.pk).status == "in_progress"

@@ -1,0 +1,69 @@
+"""/api/schema/ and /api/docs/: the OpenAPI schema documents every endpoint and
+its error responses; the interactive docs load from our own static files."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_lists_every_endpoint(api_client):
+    schema = api_client.get("/api/schema/?format=json").json()
+
+    assert set(schema["paths"]) == {
+        "/api/v1/",
+        "/api/v1/agencies/",
+        "/api/v1/agencies/{slug}/",
+        "/api/v1/announcements/",
+        "/api/v1/announcements/{slug}/",
+        "/api/v1/auth/logout/",
+        "/api/v1/auth/token/",
+        "/api/v1/commitments/",
+        "/api/v1/commitments/summary/",
+        "/api/v1/commitments/{id}/",
+        "/api/v1/commitments/{id}/history/",
+        "/api/v1/commitments/{id}/updates/",
+        "/api/v1/statuses/",
+        "/api/v1/topics/",
+        "/api/v1/topics/{slug}/",
+        "/api/v1/updates/",
+    }
+    for operations in schema["paths"].values():
+        assert "delete" not in operations
+
+
+def test_schema_documents_errors_and_preconditions(api_client):
+    paths = api_client.get("/api/schema/?format=json").json()["paths"]
+
+    patch = paths["/api/v1/commitments/{id}/"]["patch"]
+    assert {"400", "401", "403", "404", "412", "428"} <= set(patch["responses"])
+    assert "ETag" in patch["responses"]["200"]["headers"]
+    assert any(p["name"] == "If-Match" and p["required"] for p in patch["parameters"])
+    post = paths["/api/v1/commitments/{id}/updates/"]["post"]
+    assert {"400", "401", "403", "422"} <= set(post["responses"])
+    assert any(p["name"] == "Idempotency-Key" for p in post["parameters"])
+    assert "429" in paths["/api/v1/auth/token/"]["post"]["responses"]
+    filters = {p["name"] for p in paths["/api/v1/commitments/"]["get"]["parameters"]}
+    assert filters >= {
+        "status",
+        "lead_agency",
+        "agency",
+        "announcement",
+        "topic",
+        "kind",
+        "overdue",
+        "due_before",
+        "due_after",
+        "search",
+        "ordering",
+        "page",
+        "page_size",
+    }
+
+
+def test_docs_page_uses_local_assets(api_client):
+    response = api_client.get("/api/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert "cdn.jsdelivr.net" not in html
