@@ -175,7 +175,6 @@ class Bench:
         self.create_database()
         log("Migrating")
         self.manage("migrate", "--verbosity", "0")
-        self.manage("createcachetable")
         self.manage(
             "shell",
             "--command",
