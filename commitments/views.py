@@ -324,9 +324,9 @@ class CommitmentViewSet(
         key = request.headers.get("Idempotency-Key")
         fingerprint = ""
         if key is not None:
-            if not 1 <= len(key) <= 255:
+            if not 1 <= len(key) <= 255 or not key.isprintable():
                 raise ValidationError(
-                    {"Idempotency-Key": ["Send between 1 and 255 characters."]}
+                    {"Idempotency-Key": ["Send 1 to 255 printable characters."]}
                 )
             fingerprint = request_fingerprint(commitment, request.data)
             replay = self.replay(request, key, fingerprint, context)
@@ -402,6 +402,9 @@ def request_fingerprint(commitment, body):
 class ProgressUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every progress update, newest first."""
 
+    # Read-only: POST and the rest answer 405 for anyone, not a 403 that suggests
+    # a permission would help (progress is added on its commitment's timeline).
+    permission_classes = [AllowAny]
     queryset = ProgressUpdate.objects.select_related("author").order_by(
         "-reported_on", "-created_at", "-id"
     )

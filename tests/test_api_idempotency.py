@@ -87,10 +87,12 @@ def test_invalid_body_with_a_key_stores_nothing_and_can_be_fixed(
     assert ProgressUpdate.objects.count() == 1
 
 
-def test_overlong_key_is_400_naming_the_header(api_client, maintainer, commitment):
+@pytest.mark.parametrize("key", ["k" * 256, "", "a\x00b", "tab\there"])
+def test_unusable_key_is_400_naming_the_header(api_client, maintainer, commitment, key):
     authorize(api_client, maintainer)
 
-    response = post(api_client, commitment, key="k" * 256)
+    response = post(api_client, commitment, key=key)
 
     assert response.status_code == 400
     assert list(response.json()) == ["Idempotency-Key"]
+    assert not ProgressUpdate.objects.exists()
