@@ -8,7 +8,9 @@ from rest_framework.response import Response
 
 
 class Pagination(pagination.PageNumberPagination):
-    """`{"count", "next", "previous", "results"}`; `page_size` up to 100."""
+    """`{"count", "next", "previous", "results"}`; `page_size` up to 100. A
+    malformed `page` or `page_size` is a 400 naming it; a page number past the end
+    is a 404."""
 
     page_size_query_param = "page_size"
     max_page_size = 100
@@ -17,15 +19,22 @@ class Pagination(pagination.PageNumberPagination):
         value = request.query_params.get(self.page_size_query_param)
         if value is None:
             return self.page_size
-        try:
-            size = int(value)
-        except ValueError:
-            size = 0
+        size = int(value) if value.isascii() and value.isdigit() else 0
         if size < 1:
             raise ValidationError(
                 {self.page_size_query_param: ["Enter a whole number of at least 1."]}
             )
         return min(size, self.max_page_size)
+
+    def get_page_number(self, request, paginator):
+        value = request.query_params.get(self.page_query_param)
+        if value is None or value in self.last_page_strings:
+            return super().get_page_number(request, paginator)
+        if not value.isascii() or not value.isdigit():
+            raise ValidationError(
+                {self.page_query_param: ["Enter a page number (1 or more)."]}
+            )
+        return value
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

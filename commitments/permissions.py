@@ -10,10 +10,15 @@ from commitments.models import Agency
 
 
 def can_add_progress(user, commitment):
-    """May this user add a progress update to this commitment?"""
+    """May this user add a progress update to this commitment?
+
+    Maintainers (who add and change commitments) may, on any commitment.
+    Editors may hold the add-progress permission too, for the admin's inline, so
+    that permission alone does not make a maintainer. Editors may on the
+    commitments led by their agencies or by any agency below one of theirs."""
     if not (user and user.is_authenticated and user.is_active):
         return False
-    if user.has_perm("commitments.add_progressupdate"):
+    if user.has_perms(["commitments.add_progressupdate", "commitments.add_commitment"]):
         return True
     covered = set()
     for agency in Agency.objects.filter(editors=user):

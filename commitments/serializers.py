@@ -22,6 +22,7 @@ from commitments.models import (
     ProgressUpdate,
     Status,
     Topic,
+    normalise_whitespace,
 )
 
 
@@ -155,7 +156,32 @@ class AnnouncementSerializer(StrictModelSerializer):
                 raise serializers.ValidationError(
                     {"announced_on": ["Too late: a deadline would pass the year 9999."]}
                 )
+        body = attrs.get("body")
+        if body is not None and self.instance is not None:
+            self.check_quotes_stay_in(body)
         return attrs
+
+    def check_quotes_stay_in(self, body):
+        """Every commitment's quote must occur in its announcement's text
+        (Commitment.clean); a new text may not drop one."""
+        text = normalise_whitespace(body)
+        lost = [
+            slug
+            for slug, quote in self.instance.commitments.values_list(
+                "slug", "source_quote"
+            )
+            if normalise_whitespace(quote) not in text
+        ]
+        if lost:
+            raise serializers.ValidationError(
+                {
+                    "body": [
+                        "The new text drops the quotes of these commitments: "
+                        + ", ".join(sorted(lost))
+                        + "."
+                    ]
+                }
+            )
 
 
 # date.max.toordinal(): no date can lie beyond it.
@@ -306,6 +332,7 @@ class CommitmentSerializer(StrictModelSerializer):
         self.check_due_date_in_range(attrs)
         attrs = super().validate(attrs)
         if self.instance is not None:
+            self.check_children_stay_with_announcement(attrs)
             candidate = self.build_candidate(attrs)
             candidate.derive_due_date()
             moved = (candidate.due_date, candidate.due_in_days) != (
@@ -324,6 +351,25 @@ class CommitmentSerializer(StrictModelSerializer):
         if reason.strip():
             attrs["_change_reason"] = reason.strip()
         return attrs
+
+    def check_children_stay_with_announcement(self, attrs):
+        """Sub-commitments belong to their parent's announcement (Commitment.clean
+        and, on PostgreSQL, a constraint checked at commit): a parent cannot move
+        to another announcement and leave them behind."""
+        announcement = attrs.get("announcement")
+        if (
+            announcement is not None
+            and announcement.pk != self.instance.announcement_id
+            and self.instance.children.exists()
+        ):
+            raise serializers.ValidationError(
+                {
+                    "announcement": [
+                        "This commitment has sub-commitments in its announcement; "
+                        "it cannot move to another one."
+                    ]
+                }
+            )
 
     def check_due_date_in_range(self, attrs):
         announcement = attrs.get("announcement") or getattr(

@@ -265,3 +265,21 @@ def test_id_beyond_the_integer_range_is_404(api_client):
     response = api_client.get("/api/v1/commitments/99999999999999999999999/")
 
     assert response.status_code == 404
+
+
+def test_parent_cannot_leave_its_children_behind(api_client, maintainer):
+    parent = CommitmentFactory()
+    CommitmentFactory(announcement=parent.announcement, parent=parent)
+    elsewhere = AnnouncementFactory()
+    authorize(api_client, maintainer)
+
+    response = api_client.patch(
+        f"/api/v1/commitments/{parent.pk}/",
+        {"announcement": elsewhere.slug},
+        HTTP_IF_MATCH=etag_of(api_client, parent),
+    )
+
+    assert response.status_code == 400
+    assert "announcement" in response.json()
+    parent.refresh_from_db()
+    assert parent.announcement_id != elsewhere.pk

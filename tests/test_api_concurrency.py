@@ -90,3 +90,31 @@ def test_parallel_retries_of_one_idempotency_key_create_one_update(live_server, 
     assert len({r.json()["id"] for r in responses}) == 1
     assert ProgressUpdate.objects.count() == 1
     assert Commitment.objects.get(pk=commitment.pk).status == "in_progress"
+
+
+def test_parallel_progress_posts_all_land(live_server, token):
+    commitment = CommitmentFactory()
+    url = f"{live_server.url}/api/v1/commitments/{commitment.pk}/updates/"
+    days = iter(range(1, CLIENTS + 1))
+    lock = threading.Lock()
+
+    def post():
+        with lock:
+            day = next(days)
+        return requests.post(
+            url,
+            json={
+                "reported_on": f"2018-05-{day:02d}",
+                "status": "in_progress" if day < CLIENTS else "stalled",
+                "summary": f"Report of day {day}.",
+            },
+            headers={"Authorization": f"Token {token}"},
+            timeout=30,
+        )
+
+    responses = in_parallel(post)
+
+    assert [r.status_code for r in responses] == [201] * CLIENTS
+    assert ProgressUpdate.objects.filter(commitment=commitment).count() == CLIENTS
+    # Whatever order they were written in, the latest report sets the status.
+    assert Commitment.objects.get(pk=commitment.pk).status == "stalled"

@@ -67,3 +67,17 @@ def test_docs_page_uses_local_assets(api_client):
     html = response.content.decode()
     assert "swagger-ui-bundle.js" in html
     assert "cdn.jsdelivr.net" not in html
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command(
+        "spectacular",
+        "--validate",
+        "--fail-on-warn",
+        "--file",
+        str(tmp_path / "schema.yaml"),
+    )
+
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3")

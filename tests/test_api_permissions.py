@@ -191,3 +191,33 @@ def test_inactive_user_token_is_refused(api_client, fbi_commitment):
     )
 
     assert response.status_code == 401
+
+
+def test_add_progress_permission_alone_does_not_reach_other_agencies(api_client):
+    """Editors may hold the add-progress permission for the admin's inline; it
+    does not let them post on commitments outside their agencies."""
+    from django.contrib.auth.models import Permission
+
+    editor = UserFactory(username="inline-editor", is_staff=True)
+    editor.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="commitments", codename="add_progressupdate"
+        )
+    )
+    AgencyFactory(slug="atf").editors.add(editor)
+    theirs = CommitmentFactory(lead_agency=AgencyFactory(slug="atf"))
+    other = CommitmentFactory()
+    authorize(api_client, editor)
+
+    assert (
+        api_client.post(
+            f"/api/v1/commitments/{other.pk}/updates/", PROGRESS
+        ).status_code
+        == 403
+    )
+    assert (
+        api_client.post(
+            f"/api/v1/commitments/{theirs.pk}/updates/", PROGRESS
+        ).status_code
+        == 201
+    )

@@ -117,3 +117,20 @@ def test_maintainer_creates_an_announcement(api_client, maintainer):
 
     assert response.status_code == 201, response.json()
     assert Announcement.objects.get(slug="doj-2019").issuer.slug == "doj"
+
+
+def test_announcement_text_cannot_drop_a_commitments_quote(api_client, maintainer):
+    from tests.factories import CommitmentFactory
+
+    commitment = CommitmentFactory(source_quote="It will review tips immediately.")
+    authorize(api_client, maintainer)
+    url = f"/api/v1/announcements/{commitment.announcement.slug}/"
+
+    dropped = api_client.patch(url, {"body": "Something else entirely."})
+    rewrapped = api_client.patch(
+        url, {"body": "Intro.\nIt will review\ntips   immediately. More."}
+    )
+
+    assert dropped.status_code == 400
+    assert commitment.slug in dropped.json()["body"][0]
+    assert rewrapped.status_code == 200
