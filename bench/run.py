@@ -38,6 +38,7 @@ import psycopg2
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 POST_SCRIPT = ROOT / "bench" / "post.lua"
+POST_TARGETS = RESULTS / "post-targets.txt"
 PAGE_SIZE = 50
 SMALL_SIZE = 1000
 BASELINE = "baseline: SQL json_agg, first page"
@@ -300,7 +301,9 @@ class Bench:
         )[0]
         self.targets = {
             "filter": f"status={status}&agency={agency}",
+            "status": status,
             "detail": detail,
+            "post_status": "stalled" if status == "in_progress" else "in_progress",
         }
 
     def scenarios(self, size):
@@ -344,21 +347,31 @@ class Bench:
         else:
             self.notes.append("The detail sends no ETag: no 304 to measure.")
         if self.token:
-            first_id, last_id = self.query(
-                "SELECT min(id), max(id) FROM commitments_commitment"
-            )[0]
+            self.write_post_targets()
             self.env.update(
                 BENCH_TOKEN=self.token,
-                BENCH_FIRST_ID=str(first_id),
-                BENCH_LAST_ID=str(last_id),
+                BENCH_IDS=str(POST_TARGETS),
+                BENCH_STATUS=self.targets["post_status"],
                 BENCH_TODAY=datetime.date.today().isoformat(),
             )
+            first = POST_TARGETS.read_text().split()[0]
             found.append(
-                (POST, f"/api/v1/commitments/{first_id}/updates/", {}, POST_SCRIPT, 201)
+                (POST, f"/api/v1/commitments/{first}/updates/", {}, POST_SCRIPT, 201)
             )
         else:
             self.notes.append("No API token (create_api_token): no POST to measure.")
         return found
+
+    def write_post_targets(self):
+        """The commitments the POST may write to: outside the measured filter
+        (another status) and not the detail, posted with a status that keeps
+        them outside, so the writes leave the reads' rows and ETag alone."""
+        ids = self.query(
+            "SELECT id FROM commitments_commitment WHERE status <> %s AND id <> %s "
+            "ORDER BY id",
+            [self.targets["status"], self.targets["detail"]],
+        )
+        POST_TARGETS.write_text("\n".join(str(row[0]) for row in ids) + "\n")
 
     def cursor_path(self, query, deep):
         """About as deep as the deep page, by keyset, when the API offers
@@ -406,7 +419,7 @@ class Bench:
                 data=json.dumps(
                     {
                         "reported_on": self.env["BENCH_TODAY"],
-                        "status": "in_progress",
+                        "status": self.env["BENCH_STATUS"],
                         "summary": "Benchmark: checked by hand.",
                         "source_url": "https://www.example.gov/bench",
                     }
