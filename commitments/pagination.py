@@ -1,7 +1,10 @@
 """Pagination for every API list but /statuses/ (DESIGN.md)."""
 
+import re
+
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -41,4 +44,92 @@ class Pagination(pagination.PageNumberPagination):
                 parameter["description"] = "Results per page (default 50, at most 100)."
             if parameter["name"] == self.page_query_param:
                 parameter["schema"]["minimum"] = 1
+        return parameters
+
+
+class IdCursorPagination(pagination.CursorPagination):
+    """Keyset pagination over id: each page is "the next page_size rows after
+    this id", found through the primary key index however deep it is."""
+
+    ordering = "id"
+    offset_cutoff = 100
+    invalid_cursor = "Invalid cursor: follow the next or previous link of a page."
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({"cursor": [self.invalid_cursor]}) from None
+        # The position becomes an id lookup: anything but a short run of digits
+        # would reach the database as an error.
+        position = cursor.position if cursor else None
+        if position is not None and not re.fullmatch(r"\d{1,18}", position):
+            raise ValidationError({"cursor": [self.invalid_cursor]})
+        return cursor
+
+
+class CommitmentPagination(Pagination):
+    """Page numbers by default. `?cursor=` (empty for the first page) pages the
+    commitment list by keyset instead, for deep reads and exports: a deep page
+    costs what the first one does, and no COUNT is run, so `count` is null. The
+    response keeps its four keys."""
+
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.keyset = None
+        if not self.pages_by_cursor(request, view):
+            return super().paginate_queryset(queryset, request, view)
+        for conflicting in ("ordering", self.page_query_param):
+            if conflicting in request.query_params:
+                raise ValidationError(
+                    {
+                        self.cursor_query_param: [
+                            f"A cursor pages in id order: drop {conflicting}, or "
+                            "page by number without a cursor."
+                        ]
+                    }
+                )
+        self.keyset = IdCursorPagination()
+        self.keyset.page_size = self.get_page_size(request)
+        return self.keyset.paginate_queryset(queryset, request, view)
+
+    def pages_by_cursor(self, request, view):
+        # Only the list: the timeline under a commitment reads newest first.
+        return (
+            self.cursor_query_param in request.query_params
+            and getattr(view, "action", None) == "list"
+        )
+
+    def get_paginated_response(self, data):
+        if self.keyset is None:
+            return super().get_paginated_response(data)
+        return Response(
+            {
+                "count": None,
+                "next": self.keyset.get_next_link(),
+                "previous": self.keyset.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"]["nullable"] = True
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        if getattr(view, "action", None) == "list":
+            parameters.append(
+                {
+                    "name": self.cursor_query_param,
+                    "required": False,
+                    "in": "query",
+                    "description": "Page by keyset instead of page number: empty "
+                    "for the first page, then follow `next`. In id order; `count` "
+                    "is null. Not with `page` or `ordering`.",
+                    "schema": {"type": "string"},
+                }
+            )
         return parameters

@@ -45,6 +45,7 @@ from commitments.models import (
     Status,
     Topic,
 )
+from commitments.pagination import CommitmentPagination
 from commitments.permissions import CanAddProgressOrReadOnly
 from commitments.services import history_entries
 
@@ -118,16 +119,18 @@ def summary_entry(row):
 
 
 def summarize(commitments):
-    """Counts by status, overdue and late, overall and by lead agency: two
-    aggregate queries whatever the number of commitments."""
-    commitments = commitments.order_by()
+    """Counts by status, overdue and late, overall and by lead agency: one
+    grouped aggregate query whatever the number of commitments. Every commitment
+    has exactly one lead agency, so the overall counts are the sums of the
+    agencies' counts."""
     counts = status_counts(timezone.localdate())
-    overall = commitments.aggregate(**counts)
-    by_agency = (
-        commitments.values("lead_agency__slug", "lead_agency__name")
+    by_agency = list(
+        commitments.order_by()
+        .values("lead_agency__slug", "lead_agency__name")
         .annotate(**counts)
         .order_by("lead_agency__name", "lead_agency__slug")
     )
+    overall = {name: sum(row[name] for row in by_agency) for name in counts}
     return {
         **summary_entry(overall),
         "by_agency": [
@@ -213,6 +216,7 @@ class CommitmentViewSet(
 ):
     queryset = Commitment.objects.all()
     serializer_class = api.CommitmentSerializer
+    pagination_class = CommitmentPagination
     filterset_class = CommitmentFilterSet
     lookup_value_regex = "[0-9]+"
 

@@ -1,0 +1,650 @@
+"""Benchmark the API against a database-only baseline, at two sizes, in one run.
+
+    .venv/bin/python bench/run.py            # 1,000 then 100,000 commitments
+    .venv/bin/python bench/run.py --small    # 1,000 then 10,000, shorter rounds
+
+It creates a scratch PostgreSQL database, migrates it, loads generated data
+(manage.py generate_data), serves the project with gunicorn on 127.0.0.1 with
+production settings (DEBUG off, a SECRET_KEY made for the run), drives each request
+with wrk, and prints req/s, p50 and p99 per request as the median of several
+rounds, each as a ratio to the baseline (bench/views.py: the same first list page
+assembled as JSON by one SQL statement). Then it adds data up to the large size and
+measures again, printing how latency grew. Everything is bounded in time; the
+server is stopped and the scratch database dropped at the end. Needs wrk
+(`apt-get install wrk`) and PostgreSQL; see README, "Performance".
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+POST_SCRIPT = ROOT / "bench" / "post.lua"
+POST_TARGETS = RESULTS / "post-targets.txt"
+PAGE_SIZE = 50
+SMALL_SIZE = 1000
+BASELINE = "baseline: SQL json_agg, first page"
+FIRST_PAGE = "list, first page"
+DEEP_PAGE = "list, deep page"
+DEEP_CURSOR = "list, deep page by cursor"
+REVALIDATED = "detail revalidated (304)"
+POST = "progress POST"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--commitments",
+        type=int,
+        default=100_000,
+        help="The large size (default 100,000); the run first measures 1,000.",
+    )
+    parser.add_argument(
+        "--updates-per-commitment",
+        type=int,
+        default=10,
+        help="Progress updates per commitment on average (default 10).",
+    )
+    parser.add_argument(
+        "--small",
+        action="store_true",
+        help="A quick run: 10,000 commitments, 2 rounds of 3 s.",
+    )
+    parser.add_argument("--rounds", type=int, default=None, help="Default 3.")
+    parser.add_argument(
+        "--duration", type=int, default=None, help="Seconds per round (default 5)."
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
+    parser.add_argument(
+        "--connections", type=int, default=2, help="wrk connections (default 2)."
+    )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server, without a database name.",
+    )
+    parser.add_argument("--database", default="ct_bench_run", help="Scratch database.")
+    parser.add_argument(
+        "--keep", action="store_true", help="Keep the scratch database afterwards."
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=int,
+        default=25,
+        help="Minutes before the run gives up (default 25).",
+    )
+    args = parser.parse_args()
+    if args.small:
+        args.commitments = 10_000
+    args.rounds = args.rounds or (2 if args.small else 3)
+    args.duration = args.duration or (3 if args.small else 5)
+    return args
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.database_url = f"{args.postgres}/{args.database}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.server = None
+        self.port = None
+        self.loaded = 0
+        self.targets = {}
+        self.token = None
+        self.notes = []
+        self.results = {}  # size -> {scenario: {"rps", "p50", "p99", "errors"}}
+
+    # --- database ------------------------------------------------------------
+
+    def admin_sql(self, sql):
+        connection = psycopg2.connect(f"{self.args.postgres}/postgres")
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+        finally:
+            connection.close()
+
+    def query(self, sql, params=None):
+        connection = psycopg2.connect(self.database_url)
+        try:
+            with connection, connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        finally:
+            connection.close()
+
+    def create_database(self):
+        name = self.args.database
+        log(f"Creating the scratch database {name}")
+        self.admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.admin_sql(f'CREATE DATABASE "{name}"')
+
+    def drop_database(self):
+        if self.args.keep:
+            log(f"Keeping the database {self.database_url}")
+            return
+        log(f"Dropping the scratch database {self.args.database}")
+        self.admin_sql(f'DROP DATABASE IF EXISTS "{self.args.database}" WITH (FORCE)')
+
+    def manage(self, *arguments, timeout=600, check=True):
+        completed = subprocess.run(
+            [sys.executable, "manage.py", *arguments],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if completed.returncode and not check:
+            return ""
+        if completed.returncode:
+            sys.exit(f"manage.py {' '.join(arguments)} failed:\n{completed.stderr}")
+        return completed.stdout
+
+    def set_up(self):
+        self.create_database()
+        log("Migrating")
+        self.manage("migrate", "--verbosity", "0")
+        self.manage(
+            "shell",
+            "--command",
+            "from django.contrib.auth import get_user_model; "
+            "get_user_model().objects.create_superuser('bench', 'bench@example.org')",
+        )
+        token = self.manage("create_api_token", "bench", check=False)
+        self.token = token.strip().split()[-1] if token.strip() else None
+
+    def load(self, size, seed):
+        count = size - self.loaded
+        updates = count * self.args.updates_per_commitment
+        log(f"Generating {count:,} commitments and {updates:,} updates")
+        output = self.manage(
+            "generate_data",
+            "--commitments",
+            str(count),
+            "--updates",
+            str(updates),
+            "--seed",
+            str(seed),
+            "--method",
+            "copy",
+            "--compare",
+            timeout=1200,
+        )
+        print("    " + output.strip().replace("\n", "\n    "), flush=True)
+        self.loaded = size
+
+    # --- server --------------------------------------------------------------
+
+    @contextmanager
+    def serving(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        log_file = open(RESULTS / "gunicorn.log", "a")  # noqa: SIM115
+        self.server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "tracker.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.args.workers),
+                "--worker-class",
+                "sync",
+                "--timeout",
+                "30",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log_file,
+            stderr=log_file,
+            start_new_session=True,
+        )
+        try:
+            self.wait_until_up()
+            yield
+        finally:
+            self.stop_server()
+            log_file.close()
+
+    def wait_until_up(self):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.server.poll() is not None:
+                sys.exit("gunicorn exited; see bench/results/gunicorn.log")
+            try:
+                urllib.request.urlopen(self.url("/api/v1/"), timeout=2).close()
+                return
+            except urllib.error.HTTPError:
+                return  # it answers
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.3)
+        sys.exit("gunicorn did not answer within 30 s")
+
+    def stop_server(self):
+        if self.server is None or self.server.poll() is not None:
+            return
+        os.killpg(self.server.pid, signal.SIGTERM)
+        try:
+            self.server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.server.pid, signal.SIGKILL)
+            self.server.wait(timeout=5)
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def fetch(self, path, headers=None):
+        request = urllib.request.Request(self.url(path), headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    # --- what to request -----------------------------------------------------
+
+    def choose_targets(self):
+        """The filter with the most rows (so the deep page is deep): the agency
+        that leads the most commitments, and its most common status. Kept for
+        both sizes, so the two are comparable."""
+        if self.targets:
+            return
+        (agency,) = self.query(
+            "SELECT a.slug FROM commitments_commitment c JOIN commitments_agency a "
+            "ON a.id = c.lead_agency_id GROUP BY a.slug ORDER BY count(*) DESC "
+            "LIMIT 1"
+        )[0]
+        (status,) = self.query(
+            "SELECT c.status FROM commitments_commitment c JOIN commitments_agency a "
+            "ON a.id = c.lead_agency_id WHERE a.slug = %s GROUP BY c.status "
+            "ORDER BY count(*) DESC LIMIT 1",
+            [agency],
+        )[0]
+        (detail,) = self.query(
+            "SELECT commitment_id FROM commitments_progressupdate "
+            "GROUP BY commitment_id ORDER BY count(*) DESC, commitment_id LIMIT 1"
+        )[0]
+        self.targets = {
+            "filter": f"status={status}&agency={agency}",
+            "status": status,
+            "detail": detail,
+            "post_status": "stalled" if status == "in_progress" else "in_progress",
+        }
+
+    def scenarios(self, size):
+        """(name, path, headers, wrk script, expected status) for this size."""
+        query = self.targets["filter"]
+        status, _, body = self.fetch(f"/api/v1/commitments/?{query}")
+        if status != 200:
+            sys.exit(f"The commitment list answered {status}: {body[:500]!r}")
+        first = json.loads(body)
+        self.check_baseline(query, first)
+        # The page holding the row 90% of the way down the filtered list.
+        deep = 1 + int(0.9 * max(first["count"] - 1, 0)) // PAGE_SIZE
+        self.notes.append(
+            f"At {size:,} commitments the filtered list has {first['count']:,} rows; "
+            f"the deep page is page {deep}."
+        )
+        detail = f"/api/v1/commitments/{self.targets['detail']}/"
+        found = [
+            (BASELINE, f"/bench/baseline/commitments/?{query}", {}, None, 200),
+            (FIRST_PAGE, f"/api/v1/commitments/?{query}", {}, None, 200),
+            (DEEP_PAGE, f"/api/v1/commitments/?{query}&page={deep}", {}, None, 200),
+        ]
+        cursor_path = self.cursor_path(query, deep)
+        if cursor_path:
+            found.append((DEEP_CURSOR, cursor_path, {}, None, 200))
+        found += [
+            ("detail", detail, {}, None, 200),
+            ("summary, all commitments", "/api/v1/commitments/summary/", {}, None, 200),
+            (
+                "summary, filtered",
+                f"/api/v1/commitments/summary/?{query}",
+                {},
+                None,
+                200,
+            ),
+        ]
+        _, headers, _ = self.fetch(detail)
+        etag = headers.get("ETag")
+        if etag:
+            found.append((REVALIDATED, detail, {"If-None-Match": etag}, None, 304))
+        else:
+            self.notes.append("The detail sends no ETag: no 304 to measure.")
+        if self.token:
+            self.write_post_targets()
+            self.env.update(
+                BENCH_TOKEN=self.token,
+                BENCH_IDS=str(POST_TARGETS),
+                BENCH_STATUS=self.targets["post_status"],
+                BENCH_TODAY=datetime.date.today().isoformat(),
+            )
+            first = POST_TARGETS.read_text().split()[0]
+            found.append(
+                (POST, f"/api/v1/commitments/{first}/updates/", {}, POST_SCRIPT, 201)
+            )
+        else:
+            self.notes.append("No API token (create_api_token): no POST to measure.")
+        return found
+
+    def write_post_targets(self):
+        """The commitments the POST may write to: outside the measured filter
+        (another status) and not the detail, posted with a status that keeps
+        them outside, so the writes leave the reads' rows and ETag alone."""
+        ids = self.query(
+            "SELECT id FROM commitments_commitment WHERE status <> %s AND id <> %s "
+            "ORDER BY id",
+            [self.targets["status"], self.targets["detail"]],
+        )
+        POST_TARGETS.write_text("\n".join(str(row[0]) for row in ids) + "\n")
+
+    def cursor_path(self, query, deep):
+        """About as deep as the deep page, by keyset, when the API offers
+        ?cursor=: found by following the cursor links 100 rows at a time."""
+        status, _, body = self.fetch(f"/api/v1/commitments/?{query}&cursor=")
+        if status != 200 or json.loads(body).get("count", 0) is not None:
+            return None
+        path = f"/api/v1/commitments/?{query}&cursor=&page_size=100"
+        for _ in range((deep - 1) * PAGE_SIZE // 100):
+            next_url = json.loads(self.fetch(path)[2])["next"]
+            if next_url is None:
+                break
+            parts = urllib.parse.urlsplit(next_url)
+            path = f"{parts.path}?{parts.query}"
+        # The same position, read at the default page size.
+        parts = urllib.parse.urlsplit(path)
+        pairs = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        pairs = [(name, value) for name, value in pairs if name != "page_size"]
+        return f"{parts.path}?{urllib.parse.urlencode(pairs)}"
+
+    def check_baseline(self, query, api_page):
+        """The baseline must serve the page the API serves: same count, same rows,
+        same fields."""
+        _, _, body = self.fetch(f"/bench/baseline/commitments/?{query}")
+        baseline = json.loads(body)
+        same_rows = [r["id"] for r in baseline["results"]] == [
+            r["id"] for r in api_page["results"]
+        ]
+        if baseline["count"] != api_page["count"] or not same_rows:
+            sys.exit("The baseline does not select the rows the API selects.")
+        if api_page["results"]:
+            missing = set(api_page["results"][0]) ^ set(baseline["results"][0])
+            if missing:
+                log(f"Fields in one page but not the other: {sorted(missing)}")
+
+    # --- measuring -----------------------------------------------------------
+
+    def verify(self, name, path, headers, script, expected):
+        """One request by hand first: wrk would count a wrong answer as a fast
+        one."""
+        if script == POST_SCRIPT:
+            request = urllib.request.Request(
+                self.url(path),
+                method="POST",
+                data=json.dumps(
+                    {
+                        "reported_on": self.env["BENCH_TODAY"],
+                        "status": self.env["BENCH_STATUS"],
+                        "summary": "Benchmark: checked by hand.",
+                        "source_url": "https://www.example.gov/bench",
+                    }
+                ).encode(),
+                headers={
+                    "Content-Type": "application/json",
+                    "Authorization": f"Token {self.token}",
+                },
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    status, body = response.status, response.read()
+            except urllib.error.HTTPError as error:
+                status, body = error.code, error.read()
+        else:
+            status, _, body = self.fetch(path, headers)
+        if status != expected:
+            sys.exit(
+                f"{name}: {path} answered {status}, not {expected}: {body[:300]!r}"
+            )
+
+    def wrk(self, path, headers, script, duration):
+        command = [
+            "wrk",
+            "--threads",
+            "1",
+            "--connections",
+            str(self.args.connections),
+            "--duration",
+            f"{duration}s",
+            "--timeout",
+            "10s",
+            "--latency",
+        ]
+        for header, value in headers.items():
+            command += ["--header", f"{header}: {value}"]
+        if script:
+            command += ["--script", str(script)]
+        completed = subprocess.run(
+            [*command, self.url(path)],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=duration + 30,
+        )
+        if completed.returncode:
+            sys.exit(f"wrk failed: {completed.stderr}")
+        return parse_wrk(completed.stdout)
+
+    def measure(self, size):
+        self.choose_targets()
+        scenarios = self.scenarios(size)
+        for scenario in scenarios:
+            self.verify(*scenario)
+        log(f"Warming up ({len(scenarios)} requests, 1 s each)")
+        for _name, path, headers, script, _ in scenarios:
+            self.wrk(path, headers, script, 1)
+        rounds = {name: [] for name, *_ in scenarios}
+        for number in range(1, self.args.rounds + 1):
+            log(f"Round {number} of {self.args.rounds}")
+            for name, path, headers, script, _ in scenarios:
+                rounds[name].append(self.wrk(path, headers, script, self.args.duration))
+        self.results[size] = {
+            name: {
+                key: statistics.median(r[key] for r in runs)
+                for key in ("rps", "p50", "p99")
+            }
+            | {"errors": sum(r["errors"] for r in runs)}
+            for name, runs in rounds.items()
+        }
+
+    def run(self):
+        RESULTS.mkdir(exist_ok=True)
+        if shutil.which("wrk") is None:
+            sys.exit("wrk is not installed: apt-get install wrk")
+        started = time.monotonic()
+        self.set_up()
+        sizes = [SMALL_SIZE, self.args.commitments]
+        if self.args.commitments <= SMALL_SIZE:
+            sizes = [self.args.commitments]
+        for seed, size in enumerate(sizes, start=1):
+            self.load(size, seed)
+            with self.serving():
+                self.measure(size)
+            print(self.table(size), flush=True)
+        report = self.report(sizes, time.monotonic() - started)
+        print(report, flush=True)
+        (RESULTS / "latest.md").write_text(report)
+        (RESULTS / "latest.json").write_text(json.dumps(self.results, indent=2))
+
+    # --- reporting -----------------------------------------------------------
+
+    def table(self, size):
+        results = self.results[size]
+        baseline = results[BASELINE]
+        lines = [
+            "",
+            f"{size:,} commitments, {size * self.args.updates_per_commitment:,} "
+            "progress updates:",
+            "",
+            "| request | req/s | p50 ms | p99 ms | req/s ÷ baseline "
+            "| p50 ÷ baseline | p99 ÷ p50 |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, r in results.items():
+            errors = f" ({r['errors']} errors)" if r["errors"] else ""
+            lines.append(
+                f"| {name}{errors} | {r['rps']:,.0f} | {r['p50']:.1f} | "
+                f"{r['p99']:.1f} | {r['rps'] / baseline['rps']:.2f} | "
+                f"{r['p50'] / baseline['p50']:.2f} | {r['p99'] / r['p50']:.1f} |"
+            )
+        return "\n".join(lines)
+
+    def report(self, sizes, elapsed):
+        args = self.args
+        lines = [
+            "",
+            f"Run of {datetime.datetime.now():%Y-%m-%d %H:%M}: gunicorn "
+            f"({args.workers} sync workers), wrk (1 thread, {args.connections} "
+            f"connections), median of {args.rounds} rounds of {args.duration} s "
+            f"each; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at "
+            f"the end; filter `{self.targets['filter']}`.",
+        ]
+        for size in sizes:
+            lines.append(self.table(size))
+        lines += ["", *(f"- {note}" for note in self.notes)]
+        if len(sizes) == 2:
+            small, large = sizes
+            lines += [
+                "",
+                f"Growth from {small:,} to {large:,} commitments (p50 latency):",
+                "",
+                f"| request | p50 ms at {small:,} | p50 ms at {large:,} | ratio |",
+                "|---|---:|---:|---:|",
+            ]
+            for name, r in self.results[large].items():
+                before = self.results[small].get(name)
+                if before:
+                    lines.append(
+                        f"| {name} | {before['p50']:.1f} | {r['p50']:.1f} | "
+                        f"{r['p50'] / before['p50']:.2f} |"
+                    )
+        lines += [
+            "",
+            self.targets_met(sizes[-1]),
+            "",
+            f"The run took {elapsed / 60:.1f} min.",
+        ]
+        return "\n".join(lines)
+
+    def targets_met(self, size):
+        results = self.results[size]
+        baseline, first = results[BASELINE], results[FIRST_PAGE]
+
+        def verdict(ratio, limit, at_least=False):
+            ok = ratio >= limit if at_least else ratio <= limit
+            return f"{ratio:.2f} × — {'met' if ok else 'NOT met'}"
+
+        lines = [
+            f"Targets at {size:,} commitments:",
+            "- list throughput at least half the baseline's: "
+            + verdict(first["rps"] / baseline["rps"], 0.5, at_least=True),
+            "- deep page p50 within 1.2 × the first page's (page numbers): "
+            + verdict(results[DEEP_PAGE]["p50"] / first["p50"], 1.2),
+        ]
+        if DEEP_CURSOR in results:
+            lines.append(
+                "- deep page p50 within 1.2 × the first page's (cursor): "
+                + verdict(results[DEEP_CURSOR]["p50"] / first["p50"], 1.2)
+            )
+        for name, r in results.items():
+            lines.append(
+                f"- p99 within 2 × p50, {name}: {verdict(r['p99'] / r['p50'], 2)}"
+            )
+        if REVALIDATED in results:
+            lines.append(
+                "- 304 revalidation at least as fast as the baseline (req/s): "
+                + verdict(results[REVALIDATED]["rps"] / baseline["rps"], 1, True)
+            )
+        else:
+            lines.append("- 304 revalidation: not measured (no ETag on the detail)")
+        return "\n".join(lines)
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def milliseconds(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def parse_wrk(output):
+    """req/s, p50 and p99 (ms) and the count of failed requests from wrk's
+    --latency report."""
+    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)", output, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": milliseconds(percentiles["50"]),
+        "p99": milliseconds(percentiles["99"]),
+        "errors": (int(errors.group(1)) if errors else 0)
+        + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+    }
+
+
+def main():
+    args = parse_args()
+    bench = Bench(args)
+
+    def out_of_time(signum, frame):
+        raise TimeoutError(f"The run took longer than {args.time_limit} minutes.")
+
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.alarm(args.time_limit * 60)
+    try:
+        bench.run()
+    finally:
+        signal.alarm(0)
+        bench.stop_server()
+        bench.drop_database()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""bench/run.py reads wrk's report: rates, percentiles in any unit, and failures
+(a wrong answer must not pass for a fast one)."""
+
+from bench.run import parse_wrk
+
+REPORT = """Running 5s test @ http://127.0.0.1:8000/api/v1/commitments/
+  1 threads and 2 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.75ms    1.93ms  19.74ms   87.47%
+    Req/Sec     1.35k   207.42     1.67k    60.00%
+  Latency Distribution
+     50%  870.00us
+     75%    2.13ms
+     90%    3.95ms
+     99%    1.20s
+  1345 requests in 1.01s, 683.01KB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 7
+Requests/sec:   1330.89
+Transfer/sec:    675.84KB
+"""
+
+
+def test_rates_and_percentiles_in_milliseconds():
+    result = parse_wrk(REPORT)
+
+    assert result["rps"] == 1330.89
+    assert result["p50"] == 0.87
+    assert result["p99"] == 1200.0
+
+
+def test_non_2xx_answers_and_socket_errors_count_as_errors():
+    assert parse_wrk(REPORT)["errors"] == 10
+
+
+def test_a_clean_run_has_no_errors():
+    clean = "\n".join(
+        line
+        for line in REPORT.splitlines()
+        if "errors" not in line and "Non-2xx" not in line
+    )
+
+    assert parse_wrk(clean)["errors"] == 0
