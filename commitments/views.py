@@ -156,10 +156,12 @@ def latest_update_id():
 
 
 def etag(version, latest_update_id):
-    """A strong validator of a commitment as stored: its version, which every
-    write bumps, and its latest progress update, which the representation shows
-    (an update that leaves the status alone does not write the commitment)."""
-    return f'"{version}.{latest_update_id or 0}"'
+    """A strong validator of a commitment's representation: its version, which
+    every write bumps; its latest progress update, which the representation shows
+    (an update that leaves the status alone does not write the commitment); and
+    today's date, on which days_remaining and is_overdue depend."""
+    today = timezone.localdate().strftime("%Y%m%d")
+    return f'"{version}.{latest_update_id or 0}.{today}"'
 
 
 def etag_matches_weakly(current, if_none_match):

@@ -143,3 +143,17 @@ def test_new_progress_changes_the_etag(client, commitment):
 
 def test_unauthorised_write_is_refused_before_preconditions(api_client, commitment):
     assert api_client.patch(url(commitment), {"title": "X"}).status_code == 401
+
+
+def test_the_etag_changes_with_the_day(client, commitment, settings):
+    # days_remaining and is_overdue change at midnight: a day-old 304 would lie.
+    import datetime
+    from unittest import mock
+
+    etag = client.get(url(commitment))["ETag"]
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    with mock.patch("django.utils.timezone.localdate", return_value=tomorrow):
+        response = client.get(url(commitment), HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200
+    assert response["ETag"] != etag

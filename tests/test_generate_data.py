@@ -162,3 +162,19 @@ def test_copy_needs_postgresql(db):
         pytest.skip("SQLite only")
     with pytest.raises(CommandError, match="needs PostgreSQL"):
         generate(method="copy")
+
+
+def test_every_generated_row_has_its_creation_in_the_history(db):
+    from commitments.models import Announcement
+
+    generate()
+    generate(seed=2)
+
+    for model in (Announcement, Commitment, ProgressUpdate):
+        creations = model.history.filter(history_type="+")
+        assert creations.count() == model.objects.count()
+        assert set(creations.values_list("id", flat=True)) == set(
+            model.objects.values_list("pk", flat=True)
+        )
+    record = Commitment.history.filter(history_type="+").first()
+    assert record.history_change_reason == "Generated in bulk by generate_data."
