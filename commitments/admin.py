@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from commitments.forms import CommitmentAdminForm, ProgressUpdateForm
 from commitments.models import (
+    TIMELINE_ORDER,
     Agency,
     Announcement,
     Commitment,
@@ -84,7 +85,7 @@ class ProgressUpdateInline(SuperusersDeleteMixin, admin.TabularInline):
     form = ProgressUpdateForm
     fields = ["reported_on", "status", "summary", "source_url", "author", "entered"]
     readonly_fields = ["author", "entered"]
-    ordering = ["-reported_on", "-created_at", "-id"]
+    ordering = TIMELINE_ORDER
     extra = 1
     verbose_name = "progress update"
     verbose_name_plural = (

@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from commitments.models import ProgressUpdate
+from commitments.models import TIMELINE_ORDER, ProgressUpdate
 
 BOM = "\ufeff"
 
@@ -51,7 +51,7 @@ def commitments_for_export(queryset):
     """Everything a row needs, in one query whatever the number of rows: overdue and
     late computed in SQL, the latest progress update as two subqueries."""
     latest = ProgressUpdate.objects.filter(commitment=OuterRef("pk")).order_by(
-        "-reported_on", "-created_at", "-id"
+        *TIMELINE_ORDER
     )
     return (
         queryset.annotate_overdue()

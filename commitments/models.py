@@ -484,7 +484,7 @@ class Commitment(models.Model):
         return False
 
     def latest_progress(self):
-        return self.updates.order_by("-reported_on", "-created_at", "-id").first()
+        return self.updates.order_by(*TIMELINE_ORDER).first()
 
     def refresh_status(self):
         """Set status from the latest progress update by reported_on (ties: the
@@ -497,6 +497,11 @@ class Commitment(models.Model):
             self.final_assessed_on = final_on
             self._change_reason = "Status follows the latest progress update."
             self.save()
+
+
+# A commitment's timeline, newest first: the latest by reported_on, ties broken by
+# the later created_at (then id). The first update in this order sets the status.
+TIMELINE_ORDER = ["-reported_on", "-created_at", "-id"]
 
 
 class ProgressUpdateManager(models.Manager):
@@ -562,7 +567,7 @@ class ProgressUpdate(models.Model):
     objects = ProgressUpdateManager()
 
     class Meta:
-        ordering = ["-reported_on", "-created_at", "-id"]
+        ordering = TIMELINE_ORDER
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=Status.values),
@@ -586,13 +591,11 @@ class ProgressUpdate(models.Model):
         indexes = [
             # A commitment's timeline, newest first, and its latest update.
             models.Index(
-                fields=["commitment", "-reported_on", "-created_at", "-id"],
+                fields=["commitment", *TIMELINE_ORDER],
                 name="update_timeline_idx",
             ),
             # The all-progress feed, newest first.
-            models.Index(
-                fields=["-reported_on", "-created_at", "-id"], name="update_feed_idx"
-            ),
+            models.Index(fields=TIMELINE_ORDER, name="update_feed_idx"),
         ]
 
     def __str__(self):

@@ -38,6 +38,7 @@ from commitments.exceptions import (
 from commitments.exports import CommitmentCSVRenderer
 from commitments.filters import CommitmentFilterSet, ProgressUpdateFilterSet
 from commitments.models import (
+    TIMELINE_ORDER,
     Agency,
     Announcement,
     Commitment,
@@ -150,7 +151,7 @@ def latest_update_id():
     """The id of a commitment's latest progress update, as a subquery."""
     return Subquery(
         ProgressUpdate.objects.filter(commitment=OuterRef("pk"))
-        .order_by("-reported_on", "-created_at", "-id")
+        .order_by(*TIMELINE_ORDER)
         .values("id")[:1]
     )
 
@@ -175,7 +176,7 @@ def etag_for(commitment):
     if hasattr(commitment, "latest_updates"):  # prefetched by get_queryset
         latest = commitment.latest_updates[0].pk if commitment.latest_updates else 0
     else:
-        latest = commitment.updates.order_by("-reported_on", "-created_at", "-id")
+        latest = commitment.updates.order_by(*TIMELINE_ORDER)
         latest = latest.values_list("id", flat=True).first()
     return etag(commitment.version, latest)
 
@@ -235,7 +236,7 @@ class CommitmentViewSet(
             # Counted or looked up, not shown: nothing to join or prefetch.
             return Commitment.objects.all()
         latest_update = ProgressUpdate.objects.select_related("author").order_by(
-            "-reported_on", "-created_at", "-id"
+            *TIMELINE_ORDER
         )[:1]
         return (
             Commitment.objects.annotate_overdue()
@@ -328,9 +329,7 @@ class CommitmentViewSet(
         commitment = self.get_object()
         if request.method == "POST":
             return self.add_progress(request, commitment)
-        timeline = commitment.updates.select_related("author").order_by(
-            "-reported_on", "-created_at", "-id"
-        )
+        timeline = commitment.updates.select_related("author").order_by(*TIMELINE_ORDER)
         page = self.paginate_queryset(timeline)
         serializer = api.ProgressUpdateSerializer(
             page, many=True, context=self.get_serializer_context()
@@ -423,9 +422,7 @@ class ProgressUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     # Read-only: POST and the rest answer 405 for anyone, not a 403 that suggests
     # a permission would help (progress is added on its commitment's timeline).
     permission_classes = [AllowAny]
-    queryset = ProgressUpdate.objects.select_related("author").order_by(
-        "-reported_on", "-created_at", "-id"
-    )
+    queryset = ProgressUpdate.objects.select_related("author").order_by(*TIMELINE_ORDER)
     serializer_class = api.ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilterSet
 
