@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, OperationalError
 from rest_framework.test import APIClient
 
-from commitments.exceptions import exception_handler
-from commitments.views import StatusViewSet
+from commitments.api.exceptions import exception_handler
+from commitments.api.views import StatusViewSet
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from commitments.exports import COLUMNS, CommitmentCSVRenderer
+from commitments.api.renderers import CommitmentCSVRenderer
+from commitments.exports import COLUMNS
 from commitments.models import Commitment
 from tests.factories import AnnouncementFactory, CommitmentFactory
 from tests.site_data import build_announcement
@@ -179,7 +180,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
 router = routers.SimpleRouter()
 router.register("commitments", CommitmentViewSet)
 urlpatterns = [
-    path("", include("commitments.site_urls")),
+    path("", include("commitments.site.urls")),
     path("api/", include(router.urls)),
 ]
 

@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from commitments.highlight import highlight_paragraphs, locate_quotes
+from commitments.site.highlight import highlight_paragraphs, locate_quotes
 
 
 def commitment(slug, quote, pk=1):

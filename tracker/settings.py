@@ -198,11 +198,11 @@ LOGGING = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "commitments.authentication.TokenAuthentication",
+        "commitments.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
-        "commitments.permissions.ModelPermissionsOrAnonReadOnly",
+        "commitments.api.permissions.ModelPermissionsOrAnonReadOnly",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -210,10 +210,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "commitments.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "commitments.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "commitments.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "commitments.api.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "commitments.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         # Failed logins per username and per client address.
         "login_failures": env.str("LOGIN_FAILURE_RATE", default="5/min"),
@@ -244,6 +244,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"StatusEnum": "commitments.models.Status"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "commitments.openapi.document_error_responses",
+        "commitments.api.openapi.document_error_responses",
     ],
 }

@@ -3,15 +3,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
-    path("", include("commitments.site_urls")),
+    path("", include("commitments.site.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("commitments.urls")),
+    path("api/v1/", include("commitments.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
 
 # Under /api/ errors answer in JSON; elsewhere Django's pages.
-handler400 = "commitments.exceptions.bad_request"
-handler403 = "commitments.exceptions.permission_denied"
-handler404 = "commitments.exceptions.page_not_found"
-handler500 = "commitments.exceptions.server_error"
+handler400 = "tracker.errors.bad_request"
+handler403 = "tracker.errors.permission_denied"
+handler404 = "tracker.errors.page_not_found"
+handler500 = "tracker.errors.server_error"

@@ -1,7 +1,7 @@
 """Two web replicas on one PostgreSQL database serve as one service.
 
-    .venv/bin/python bench/replicas.py              # 40 rounds
-    .venv/bin/python bench/replicas.py --rounds 200
+    .venv/bin/python .ci/replicas.py              # 40 rounds
+    .venv/bin/python .ci/replicas.py --rounds 200
 
 It creates a scratch database, runs the start-up every container runs
 (`manage.py setup_demo`: migrations, the 2018 fixtures, the admin account), starts

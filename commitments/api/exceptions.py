@@ -5,8 +5,6 @@ and the database refuses what breaks a constraint; both become 4xx answers here.
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, OperationalError
-from django.http import JsonResponse
-from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -77,34 +75,3 @@ def validation_error_detail(exc):
     if NON_FIELD_ERRORS in detail:
         detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
     return detail
-
-
-def is_api_request(request):
-    return request.path.startswith("/api/")
-
-
-def page_not_found(request, exception):
-    if is_api_request(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return defaults.page_not_found(request, exception)
-
-
-def server_error(request):
-    if is_api_request(request):
-        return JsonResponse({"detail": "Server error."}, status=500)
-    return defaults.server_error(request)
-
-
-def bad_request(request, exception):
-    if is_api_request(request):
-        return JsonResponse({"detail": "Bad request."}, status=400)
-    return defaults.bad_request(request, exception)
-
-
-def permission_denied(request, exception):
-    if is_api_request(request):
-        return JsonResponse(
-            {"detail": "You do not have permission to perform this action."},
-            status=403,
-        )
-    return defaults.permission_denied(request, exception)

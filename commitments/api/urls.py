@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from commitments import views
+from commitments.api import views
 
 app_name = "api"
 

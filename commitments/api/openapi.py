@@ -22,7 +22,7 @@ class AutoSchema(openapi.AutoSchema):
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "commitments.authentication.TokenAuthentication"
+    target_class = "commitments.api.authentication.TokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):
@@ -37,7 +37,7 @@ class TokenScheme(OpenApiAuthenticationExtension):
 
 
 class AgencyRefFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = "commitments.serializers.AgencyRefField"
+    target_class = "commitments.api.serializers.AgencyRefField"
 
     def map_serializer_field(self, auto_schema, direction):
         if direction == "request":

@@ -11,7 +11,7 @@ from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
 
 from commitments.models import Agency, Commitment
-from commitments.site_views import commitment_path, conditional_get
+from commitments.site.views import commitment_path, conditional_get
 
 PRODUCT_ID = "-//Commitment Tracker//Deadlines//EN"
 

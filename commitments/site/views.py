@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware
 
 from commitments.exports import commitments_for_export, write_commitments_csv
-from commitments.highlight import highlight_paragraphs, locate_quotes
 from commitments.models import (
     STATUS_DEFINITIONS,
     Agency,
@@ -23,7 +22,8 @@ from commitments.models import (
     Status,
     Topic,
 )
-from commitments.site_filters import CommitmentSiteFilter
+from commitments.site.filters import CommitmentSiteFilter
+from commitments.site.highlight import highlight_paragraphs, locate_quotes
 
 # The ETag is a hash of the page itself: always right, whatever changed the data
 # (the admin, the API, a fixture load or simply the date, which decides what is

@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from commitments import calendars, feeds, site_views
-from commitments.site_views import conditional_get
+from commitments.site import calendars, feeds
+from commitments.site import views as site_views
+from commitments.site.views import conditional_get
 
 app_name = "public"
 

@@ -28,15 +28,18 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from commitments import serializers as api
-from commitments.authentication import TokenAuthentication
-from commitments.exceptions import (
+from commitments.api import serializers as api
+from commitments.api.authentication import TokenAuthentication
+from commitments.api.exceptions import (
     PreconditionFailed,
     PreconditionRequired,
     UnprocessableContent,
 )
-from commitments.exports import CommitmentCSVRenderer
-from commitments.filters import CommitmentFilterSet, ProgressUpdateFilterSet
+from commitments.api.pagination import CommitmentPagination
+from commitments.api.permissions import CanAddProgressOrReadOnly
+from commitments.api.renderers import CommitmentCSVRenderer
+from commitments.filtersets import CommitmentFilterSet, ProgressUpdateFilterSet
+from commitments.history import history_entries
 from commitments.models import (
     TIMELINE_ORDER,
     Agency,
@@ -46,9 +49,6 @@ from commitments.models import (
     Status,
     Topic,
 )
-from commitments.pagination import CommitmentPagination
-from commitments.permissions import CanAddProgressOrReadOnly
-from commitments.services import history_entries
 
 
 class AgencyViewSet(

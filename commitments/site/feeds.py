@@ -15,7 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
 from commitments.models import Agency, Commitment, ProgressUpdate
-from commitments.site_views import commitment_path
+from commitments.site.views import commitment_path
 from commitments.templatetags.site_extras import http_url
 
 ENTRIES_PER_FEED = 50

@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from commitments.forms import CommitmentAdminForm, ProgressUpdateForm
+from commitments.admin.forms import CommitmentAdminForm, ProgressUpdateForm
 from commitments.models import (
     TIMELINE_ORDER,
     Agency,

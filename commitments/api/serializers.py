@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from commitments.exceptions import validation_error_detail
+from commitments.api.exceptions import validation_error_detail
 from commitments.models import (
     STATUS_DEFINITIONS,
     Agency,
