@@ -91,6 +91,17 @@ SELECT json_build_object(
             WHERE u.commitment_id = c.id
             ORDER BY u.reported_on DESC, u.created_at DESC, u.id DESC
             LIMIT 1),
+        'deadline_changes', COALESCE((
+            SELECT json_agg(json_build_object(
+                'changed_on', d.changed_on,
+                'old_due_date', d.old_due_date,
+                'new_due_date', d.new_due_date,
+                'reason', d.reason,
+                'author', du.username)
+                ORDER BY d.changed_on DESC, d.created_at DESC, d.id DESC)
+            FROM commitments_deadlinechange d
+            LEFT JOIN auth_user du ON du.id = d.author_id
+            WHERE d.commitment_id = c.id), '[]'::json),
         'version', c.version,
         'created_at', {timestamp("c.created_at")},
         'updated_at', {timestamp("c.updated_at")}

@@ -1,13 +1,14 @@
 """The domain: agencies make commitments in announcements, and progress updates
 record, dated and sourced, how each commitment is going. See DESIGN.md, "Domain"."""
 
+import contextlib
 import datetime
 import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import F, Q
+from django.db import connections, models, router, transaction
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -17,6 +18,94 @@ def normalise_whitespace(text):
     """Collapse every run of white space to one space, so a quote matches its source
     however the lines were wrapped."""
     return re.sub(r"\s+", " ", text or "").strip()
+
+
+def shorten(text, limit):
+    """The text cut to `limit` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class StoredValues(models.Model):
+    """Remembers the values of `tracked_fields` as last read from or written to the
+    database, so that clean() can tell what a write changes (a moved deadline, a
+    new parent) without asking the database again."""
+
+    tracked_fields = ()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.remember_stored_values()
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self.remember_stored_values()
+
+    def remember_stored_values(self):
+        # Deferred fields are not in __dict__; reading them here would query.
+        self._stored = {
+            name: self.__dict__[name]
+            for name in self.tracked_fields
+            if name in self.__dict__
+        }
+
+    def stored(self, name):
+        """The field's value in the database (None for a row not saved yet)."""
+        if self._state.adding:
+            return None
+        stored = self.__dict__.get("_stored", {})
+        if name not in stored:
+            row = (
+                type(self)
+                ._default_manager.filter(pk=self.pk)
+                .values(*self.tracked_fields)
+                .first()
+            )
+            stored = self._stored = {**stored, **(row or {})}
+        return stored.get(name)
+
+
+def own_transaction(model):
+    """A transaction for a write of several rows, unless it already runs inside one
+    (a request's): a savepoint would cost two statements per write for nothing,
+    since an error fails the whole request anyway."""
+    using = router.db_for_write(model)
+    if connections[using].in_atomic_block:
+        return contextlib.nullcontext()
+    return transaction.atomic(using=using)
+
+
+def closes_a_loop(node):
+    """Whether `node`'s parent is `node` itself or sits below it, so that the new
+    parent would close a loop.
+
+    Inside a transaction the rows walked through stay locked until it ends (first
+    the node and its new parent, in the order of their ids, then each ancestor in
+    turn): two writers linking A below B and B below A at once then take turns,
+    and the second one sees the first one's link. The walk stops at an ancestor it
+    has already seen, so a loop stored by another path cannot make it run forever."""
+    model = type(node)
+    rows = model._default_manager.all()
+    if connections[router.db_for_write(model)].in_atomic_block:
+        rows = rows.select_for_update()
+    first = sorted({node.pk, node.parent_id} - {None})
+    parents = dict(
+        rows.filter(pk__in=first).order_by("pk").values_list("pk", "parent_id")
+    )
+    seen = set()
+    ancestor = node.parent_id
+    while ancestor is not None and ancestor not in seen:
+        if ancestor == node.pk:
+            return True
+        seen.add(ancestor)
+        if ancestor not in parents:
+            parents.update(rows.filter(pk=ancestor).values_list("pk", "parent_id"))
+        ancestor = parents.get(ancestor)
+    return False
 
 
 class Status(models.TextChoices):
@@ -52,7 +141,7 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Agency(models.Model):
+class Agency(StoredValues):
     """A responsible party: a department or component, a collective party such as
     "State governments", or a body such as a federal commission."""
 
@@ -90,6 +179,7 @@ class Agency(models.Model):
 
     history = HistoricalRecords()
     objects = SlugManager()
+    tracked_fields = ("parent_id",)
 
     class Meta:
         ordering = ["name", "id"]
@@ -105,15 +195,23 @@ class Agency(models.Model):
     def __str__(self):
         return self.abbreviation or self.name
 
+    def save(self, *args, **kwargs):
+        with own_transaction(Agency):
+            self.clean()
+            super().save(*args, **kwargs)
+        self.remember_stored_values()
+
     def natural_key(self):
         return (self.slug,)
 
     def clean(self):
-        ancestor = self.parent
-        while ancestor is not None:
-            if ancestor.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": "An agency cannot sit below itself."})
-            ancestor = ancestor.parent
+        if (
+            self.pk is not None
+            and self.parent_id is not None
+            and self.parent_id != self.stored("parent_id")
+            and closes_a_loop(self)
+        ):
+            raise ValidationError({"parent": "An agency cannot sit below itself."})
 
     def get_descendant_ids(self):
         """This agency's id and those of every agency below it."""
@@ -184,14 +282,8 @@ class Announcement(models.Model):
         self.clean()
         with transaction.atomic():
             super().save(*args, **kwargs)
-            # Deadlines counted in days follow the announcement's date.
             for commitment in self.commitments.filter(due_in_days__isnull=False):
-                commitment.announcement = self
-                old_due_date = commitment.due_date
-                commitment.derive_due_date()
-                if commitment.due_date != old_due_date:
-                    commitment._change_reason = "The announcement's date changed."
-                    commitment.save()
+                commitment.follow_announcement_date(self)
 
     def get_absolute_url(self):
         return reverse("public:announcement", args=[self.slug])
@@ -200,9 +292,10 @@ class Announcement(models.Model):
         return (self.slug,)
 
     def clean(self):
-        # A new text must still hold every quote taken from the old one.
         if self.pk is None:
             return
+        errors = {}
+        # A new text must still hold every quote taken from the old one.
         body = normalise_whitespace(self.body)
         lost = [
             f"{commitment.title} ({commitment.slug})"
@@ -210,13 +303,34 @@ class Announcement(models.Model):
             if normalise_whitespace(commitment.source_quote) not in body
         ]
         if lost:
-            raise ValidationError(
-                {
-                    "body": "The text no longer contains the quotes of these "
-                    "commitments: " + "; ".join(lost) + ". Change their quotes "
-                    "first, or keep those words in the text."
-                }
+            errors["body"] = (
+                "The text no longer contains the quotes of these commitments: "
+                + "; ".join(lost)
+                + ". Change their quotes first, or keep those words in the text."
             )
+        # Deadlines counted in days follow this date, so it must leave room for
+        # the longest of them.
+        longest = self.commitments.aggregate(days=Max("due_in_days"))["days"]
+        if (
+            isinstance(self.announced_on, datetime.date)
+            and longest is not None
+            and days_after(self.announced_on, longest) is None
+        ):
+            errors["announced_on"] = (
+                f"Too late: a deadline of {longest} days after this date would "
+                "pass the year 9999."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+def days_after(day, days):
+    """`day` plus `days`, or None when that passes the last date there is
+    (9999-12-31)."""
+    try:
+        return day + datetime.timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 class CommitmentManager(models.Manager):
@@ -258,8 +372,13 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
 
-class Commitment(models.Model):
-    """One trackable promise made in an announcement."""
+class Commitment(StoredValues):
+    """One trackable promise made in an announcement.
+
+    A write that moves the deadline (due_date or due_in_days) is recorded as a
+    DeadlineChange: the writer sets `deadline_change_reason` (and, optionally,
+    `deadline_changed_on` and `deadline_change_author`) before saving, and save()
+    refuses the move without a reason."""
 
     class Kind(models.TextChoices):
         TIME_BOUND = "time_bound", "Time-bound (has a deadline)"
@@ -341,6 +460,12 @@ class Commitment(models.Model):
         excluded_fields=["updated_at"], m2m_fields=["supporting_agencies"]
     )
     objects = CommitmentManager.from_queryset(CommitmentQuerySet)()
+    tracked_fields = ("announcement_id", "parent_id", "due_date", "due_in_days")
+
+    # Set by the writer of a deadline change, for the next save() only.
+    deadline_change_reason = ""
+    deadline_changed_on = None
+    deadline_change_author = None
 
     class Meta:
         ordering = ["id"]
@@ -395,12 +520,21 @@ class Commitment(models.Model):
 
     def save(self, *args, **kwargs):
         # The domain rules hold for every writer: the admin, the API and commands.
-        self.clean()
-        if self.original_due_date is None:
-            self.original_due_date = self.due_date
-        if self.pk is not None and not kwargs.get("force_insert"):
-            self.version = (self.version or 0) + 1
-        super().save(*args, **kwargs)
+        with own_transaction(Commitment):
+            self.clean()
+            change = self.pending_deadline_change()
+            if change is not None:
+                self._change_reason = shorten(change.reason, 100)
+            if self.original_due_date is None:
+                self.original_due_date = self.due_date
+            if self.pk is not None and not kwargs.get("force_insert"):
+                self.version = (self.version or 0) + 1
+            super().save(*args, **kwargs)
+            if change is not None:
+                change.save()
+        self.remember_stored_values()
+        for name in (*DEADLINE_CHANGE_FIELDS.values(), "_follows_announcement_date"):
+            self.__dict__.pop(name, None)
 
     def get_absolute_url(self):
         return reverse("public:commitment", args=[self.announcement.slug, self.slug])
@@ -433,16 +567,49 @@ class Commitment(models.Model):
             return None
         return (self.due_date - timezone.localdate()).days
 
-    def derive_due_date(self):
-        """The due date follows the day count, when there is one."""
-        if self.due_in_days is not None and self.announcement_id:
-            self.due_date = self.announcement.announced_on + datetime.timedelta(
-                days=self.due_in_days
-            )
+    def derived_due_date(self):
+        """The due date the day count gives (None without one, or past 9999)."""
+        if self.due_in_days is None or not self.announcement_id:
+            return None
+        return days_after(self.announcement.announced_on, self.due_in_days)
+
+    def follow_announcement_date(self, announcement):
+        """Move a deadline counted in days after its announcement's date was
+        corrected. This corrects the deadline rather than moving it: the history
+        keeps the old date, and no deadline change is recorded."""
+        self.announcement = announcement
+        due_date = self.derived_due_date()
+        if due_date != self.due_date:
+            self.due_date = due_date
+            self._follows_announcement_date = True
+            self._change_reason = "The announcement's date changed."
+            self.save()
+
+    def deadline_moved(self):
+        """Whether this write changes due_date or due_in_days."""
+        if self._state.adding:
+            return False
+        return (self.due_date, self.due_in_days) != (
+            self.stored("due_date"),
+            self.stored("due_in_days"),
+        )
+
+    def pending_deadline_change(self):
+        """The record this write makes of a moved deadline (unsaved), or None."""
+        if not self.deadline_moved() or self.__dict__.get("_follows_announcement_date"):
+            return None
+        return DeadlineChange(
+            commitment=self,
+            changed_on=self.deadline_changed_on or timezone.localdate(),
+            old_due_date=self.stored("due_date"),
+            new_due_date=self.due_date,
+            reason=(self.deadline_change_reason or "").strip(),
+            author=self.deadline_change_author,
+        )
 
     def clean(self):
         errors = {}
-        self.derive_due_date()
+        self.clean_deadline(errors)
         if self.announcement_id and self.source_quote:
             quote = normalise_whitespace(self.source_quote)
             if quote not in normalise_whitespace(self.announcement.body):
@@ -451,16 +618,47 @@ class Commitment(models.Model):
                     "verbatim (line breaks and spacing may differ)."
                 )
         if self.kind == self.Kind.TIME_BOUND and self.due_date is None:
-            errors["due_date"] = (
-                "A time-bound commitment needs a due date or a day count."
+            errors.setdefault(
+                "due_date", "A time-bound commitment needs a due date or a day count."
             )
         if self.kind and self.kind != self.Kind.TIME_BOUND and self.due_date:
             errors["kind"] = (
                 "A commitment with a due date is time-bound; choose that kind or "
                 "remove the deadline."
             )
-        if self.due_in_days is not None and self.due_in_days < 0:
+        self.clean_parent(errors)
+        if not errors:
+            self.clean_deadline_change(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_deadline(self, errors):
+        """The due date follows the day count, when there is one: a due date that
+        contradicts it is refused, not silently replaced (an unchanged one is
+        worked out again, so changing the day count alone moves it)."""
+        if self.due_in_days is None or not self.announcement_id:
+            return
+        if self.due_in_days < 0:
             errors["due_in_days"] = "The day count cannot be negative."
+            return
+        derived = self.derived_due_date()
+        if derived is None:
+            errors["due_in_days"] = (
+                f"Too many days: {self.due_in_days} days after the announcement "
+                "would pass the year 9999."
+            )
+        elif self.due_date not in (None, derived, self.stored("due_date")):
+            errors["due_date"] = (
+                f"This due date contradicts the day count: {self.due_in_days} days "
+                f"after the announcement ({self.announcement.announced_on}) is "
+                f"{derived}. Change the day count, or clear it and give the date."
+            )
+        else:
+            self.due_date = derived
+
+    def clean_parent(self, errors):
+        """A sub-commitment shares its parent's announcement, and no commitment
+        sits below itself."""
         if self.parent_id:
             if self.pk is not None and self.parent_id == self.pk:
                 errors["parent"] = "A commitment cannot be its own parent."
@@ -468,20 +666,33 @@ class Commitment(models.Model):
                 errors["parent"] = (
                     "The parent commitment must belong to the same announcement."
                 )
-            elif self.pk is not None and self.sits_below(self.parent):
+            elif (
+                self.pk is not None
+                and self.parent_id != self.stored("parent_id")
+                and closes_a_loop(self)
+            ):
                 errors["parent"] = "A commitment cannot sit below itself."
-        if errors:
-            raise ValidationError(errors)
+        if (
+            self.pk is not None
+            and self.announcement_id != self.stored("announcement_id")
+            and self.children.exclude(announcement_id=self.announcement_id).exists()
+        ):
+            errors["announcement"] = (
+                "This commitment has sub-commitments in its announcement; it cannot "
+                "move to another one. Move or detach its sub-commitments first."
+            )
 
-    def sits_below(self, commitment):
-        """Whether `commitment` is this one or one of its sub-commitments, at any
-        depth (so making it this one's parent would close a loop)."""
-        ancestor = commitment
-        while ancestor is not None:
-            if ancestor.pk == self.pk:
-                return True
-            ancestor = ancestor.parent
-        return False
+    def clean_deadline_change(self, errors):
+        """A moved deadline needs a reason and a valid date of change; the errors
+        name the fields the writer sets."""
+        change = self.pending_deadline_change()
+        if change is None:
+            return
+        try:
+            change.clean()
+        except ValidationError as refused:
+            for name, messages in refused.message_dict.items():
+                errors[DEADLINE_CHANGE_FIELDS.get(name, name)] = messages
 
     def latest_progress(self):
         return self.updates.order_by(*TIMELINE_ORDER).first()
@@ -497,6 +708,93 @@ class Commitment(models.Model):
             self.final_assessed_on = final_on
             self._change_reason = "Status follows the latest progress update."
             self.save()
+
+
+# The commitment's attributes by which a writer gives the deadline change's values.
+DEADLINE_CHANGE_FIELDS = {
+    "reason": "deadline_change_reason",
+    "changed_on": "deadline_changed_on",
+    "author": "deadline_change_author",
+}
+
+# A commitment's deadline changes, newest first (back-dated ones by their date).
+DEADLINE_CHANGE_ORDER = ["-changed_on", "-created_at", "-id"]
+
+
+class DeadlineChange(models.Model):
+    """A move of a commitment's deadline: when, from which due date to which, why
+    and by whom. Written by Commitment.save() in the same transaction as the move;
+    the commitment keeps its original_due_date."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="deadline_changes"
+    )
+    changed_on = models.DateField(
+        default=timezone.localdate,
+        help_text="The date the deadline was moved: not before the announcement, "
+        "nor before the previous change, nor in the future.",
+    )
+    old_due_date = models.DateField(null=True, blank=True)
+    new_due_date = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=1000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deadline_changes",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = DEADLINE_CHANGE_ORDER
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="%(app_label)s_%(class)s_has_reason",
+                violation_error_message="A deadline change needs a reason.",
+            ),
+        ]
+        indexes = [
+            # A commitment's deadline changes, newest first (its page, its JSON).
+            models.Index(
+                fields=["commitment", *DEADLINE_CHANGE_ORDER],
+                name="deadline_change_commitment_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.changed_on}: {self.old_due_date} → {self.new_due_date}"
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if not (self.reason or "").strip():
+            errors["reason"] = (
+                "Changing the deadline (the due date or the day count) needs a "
+                "reason: say why it moved."
+            )
+        if self.changed_on and self.changed_on > timezone.localdate():
+            errors["changed_on"] = "A deadline change cannot be dated in the future."
+        elif self.changed_on and self.commitment_id:
+            announced_on = self.commitment.announcement.announced_on
+            previous = self.commitment.deadline_changes.exclude(pk=self.pk).aggregate(
+                latest=Max("changed_on")
+            )["latest"]
+            if self.changed_on < announced_on:
+                errors["changed_on"] = (
+                    "A deadline change cannot predate the announcement "
+                    f"({announced_on})."
+                )
+            elif previous and self.changed_on < previous:
+                errors["changed_on"] = (
+                    f"A deadline change cannot predate the previous one ({previous})."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 # A commitment's timeline, newest first: the latest by reported_on, ties broken by

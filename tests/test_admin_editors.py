@@ -76,7 +76,11 @@ def test_editor_cannot_change_the_commitment_itself(client, world):
     client.force_login(world["editor"])
     response = client.get(change_url(commitment))
     form = response.context["adminform"].form
-    assert set(form.fields) == {"opened_version", "deadline_change_reason"}
+    assert set(form.fields) == {
+        "opened_version",
+        "deadline_change_reason",
+        "deadline_changed_on",
+    }
     data = form_data(response)
     data.update(title="Rewritten", lead_agency=str(world["ed"].lead_agency_id))
     assert client.post(change_url(commitment), data).status_code == 302

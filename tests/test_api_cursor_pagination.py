@@ -105,12 +105,13 @@ def test_the_timeline_ignores_cursor_and_pages_by_number(api_client, commitments
 def test_a_cursor_page_runs_no_count(
     api_client, commitments, django_assert_num_queries, page_size
 ):
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         # 1. SAVEPOINT: the request's transaction inside the test's
         # 2. page_size + 1 commitments after the cursor's id (the extra row
         #    tells whether there is a next page), with announcement, lead agency
         #    and topic joined and overdue/late computed in SQL
         # 3. the page's supporting agencies
         # 4. the page's latest updates, one per commitment, with their authors
-        # 5. RELEASE SAVEPOINT
+        # 5. the page's deadline changes with their authors
+        # 6. RELEASE SAVEPOINT
         api_client.get(f"/api/v1/commitments/?cursor=&page_size={page_size}")

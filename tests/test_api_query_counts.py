@@ -1,5 +1,6 @@
 """A list or a detail costs the same number of queries whatever the page size and
-however many progress updates and supporting agencies each commitment has."""
+however many progress updates, deadline changes and supporting agencies each
+commitment has."""
 
 import pytest
 
@@ -14,11 +15,19 @@ pytestmark = pytest.mark.django_db
 
 
 def make_commitments(count, updates_each):
+    """Each commitment with `updates_each` progress updates and as many deadline
+    changes."""
     announcement = AnnouncementFactory()
     supporting = AgencyFactory()
-    commitments = CommitmentFactory.create_batch(count, announcement=announcement)
+    commitments = CommitmentFactory.create_batch(
+        count, announcement=announcement, time_bound=True
+    )
     for commitment in commitments:
         commitment.supporting_agencies.add(supporting)
+        for extra_days in range(updates_each):
+            commitment.due_in_days += extra_days + 1
+            commitment.deadline_change_reason = "Extended."
+            commitment.save()
         ProgressUpdateFactory.create_batch(updates_each, commitment=commitment)
     return commitments
 
@@ -29,7 +38,7 @@ def test_list_query_count_is_constant(
 ):
     make_commitments(count, updates_each)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         # 1. SAVEPOINT: the request's transaction inside the test's
         # 2. COUNT for the page numbers
         # 3. the page of commitments, with announcement, lead agency and topic
@@ -37,28 +46,35 @@ def test_list_query_count_is_constant(
         # 4. the page's supporting agencies
         # 5. the page's latest updates, one per commitment (a window function),
         #    with their authors joined
-        # 6. RELEASE SAVEPOINT
+        # 6. the page's deadline changes with their authors
+        # 7. RELEASE SAVEPOINT
         response = api_client.get(
             "/api/v1/commitments/?page_size=100&status=in_progress&ordering=-due_date"
         )
 
     assert len(response.json()["results"]) == count
     assert all(row["latest_update"] for row in response.json()["results"])
+    assert all(
+        len(row["deadline_changes"]) == updates_each
+        for row in response.json()["results"]
+    )
 
 
 @pytest.mark.parametrize("updates", [1, 20])
 def test_detail_query_count_is_constant(api_client, django_assert_num_queries, updates):
     (commitment,) = make_commitments(1, updates)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         # 1. SAVEPOINT
         # 2. the commitment, with announcement, lead agency and topic joined
         # 3. its supporting agencies
         # 4. its latest update with the author joined
-        # 5. RELEASE SAVEPOINT
+        # 5. its deadline changes with their authors
+        # 6. RELEASE SAVEPOINT
         response = api_client.get(f"/api/v1/commitments/{commitment.pk}/")
 
     assert response.json()["latest_update"] is not None
+    assert len(response.json()["deadline_changes"]) == updates
 
 
 @pytest.mark.parametrize("count", [2, 30])

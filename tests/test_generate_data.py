@@ -5,9 +5,15 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, models
 
-from commitments.models import Agency, Commitment, ProgressUpdate, Status
+from commitments.models import (
+    Agency,
+    Commitment,
+    DeadlineChange,
+    ProgressUpdate,
+    Status,
+)
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="COPY is PostgreSQL's"
@@ -44,6 +50,7 @@ def replay(commitment):
     twin.save()
     if commitment.due_date != commitment.original_due_date:
         twin.due_date = commitment.due_date
+        twin.deadline_change_reason = "Replayed."
         twin.save()
     for update in commitment.updates.order_by("created_at", "id"):
         ProgressUpdate(
@@ -83,6 +90,18 @@ def test_generated_rows_obey_the_model_rules(db):
     for update in ProgressUpdate.objects.select_related("commitment__announcement"):
         update.clean()  # evidence for a final assessment, dates in range
         assert update.created_at >= update.commitment.created_at
+    moved = commitments.filter(due_date__isnull=False).exclude(
+        due_date=models.F("original_due_date")
+    )
+    assert moved.exists()
+    for commitment in moved:
+        (change,) = commitment.deadline_changes.all()
+        change.clean()  # a reason, a date in range
+        assert (change.old_due_date, change.new_due_date) == (
+            commitment.original_due_date,
+            commitment.due_date,
+        )
+    assert DeadlineChange.objects.count() == moved.count()
 
 
 def test_generated_derived_fields_match_a_replay_through_the_models(db):
@@ -138,6 +157,7 @@ def test_copy_loads_the_same_rows_as_bulk_create(transactional_db):
     by_copy = list(Commitment.objects.values_list("slug", "status", "version"))
     Commitment.objects.update(parent=None)
     ProgressUpdate.objects.all().delete()
+    DeadlineChange.objects.all().delete()
     Commitment.objects.all().delete()
 
     generate(method="bulk")

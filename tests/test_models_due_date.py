@@ -3,6 +3,10 @@ follows the announcement when its date changes."""
 
 import datetime
 
+import pytest
+from django.core.exceptions import ValidationError
+
+from commitments.models import Commitment, DeadlineChange
 from tests.factories import AnnouncementFactory, CommitmentFactory
 
 
@@ -22,9 +26,15 @@ def test_immediate_is_due_on_the_day(db):
     assert commitment.due_date == datetime.date(2018, 3, 12)
 
 
-def test_a_typed_due_date_gives_way_to_the_day_count(db):
-    commitment = CommitmentFactory(time_bound=True, due_date=datetime.date(2019, 1, 1))
-    assert commitment.due_date == datetime.date(2018, 4, 26)
+def test_a_due_date_contradicting_the_day_count_is_refused(db):
+    with pytest.raises(ValidationError) as refused:
+        CommitmentFactory(time_bound=True, due_date=datetime.date(2019, 1, 1))
+    assert refused.value.message_dict["due_date"] == [
+        "This due date contradicts the day count: 45 days after the announcement "
+        "(2018-03-12) is 2018-04-26. Change the day count, or clear it and give "
+        "the date."
+    ]
+    assert not Commitment.objects.exists()
 
 
 def test_an_explicit_due_date_stands_without_a_day_count(db):
@@ -55,11 +65,14 @@ def test_moving_the_announcement_moves_day_counted_deadlines(db):
     assert latest.due_date == datetime.date(2018, 4, 27)
     assert dated.due_date == datetime.date(2018, 9, 30)
     assert dated.version == 1
+    # A correction of the announcement, not a move of the deadline.
+    assert not DeadlineChange.objects.exists()
 
 
 def test_changing_the_day_count_keeps_the_original_due_date(db):
     commitment = CommitmentFactory(time_bound=True)
     commitment.due_in_days = 60
+    commitment.deadline_change_reason = "Extended."
     commitment.save()
     assert commitment.due_date == datetime.date(2018, 5, 11)
     assert commitment.original_due_date == datetime.date(2018, 4, 26)
@@ -70,5 +83,6 @@ def test_a_first_deadline_becomes_the_original(db):
     assert commitment.original_due_date is None
     commitment.kind = "time_bound"
     commitment.due_in_days = 10
+    commitment.deadline_change_reason = "The agency set a deadline."
     commitment.save()
     assert commitment.original_due_date == datetime.date(2018, 3, 22)

@@ -1,6 +1,8 @@
+import datetime
+
 import pytest
 
-from tests.factories import CommitmentFactory, ProgressUpdateFactory
+from tests.factories import CommitmentFactory, ProgressUpdateFactory, UserFactory
 from tests.site_data import build_announcement
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +47,27 @@ def test_timeline_reads_newest_first_with_evidence_links(client):
     assert newer < older
     assert '<a href="https://www.justice.gov/opa/nics-report">Evidence' in html
     assert '<a href="https://www.justice.gov/opa/nics-certifications">Evidence' in html
+
+
+def test_a_deadline_change_is_on_the_timeline_with_when_what_why_and_who(client):
+    announcement = build_announcement()
+    commitment = announcement.commitments.get(slug="nics-certification")
+    commitment.due_in_days = 60
+    commitment.deadline_change_reason = "Extended by the Attorney General."
+    commitment.deadline_changed_on = datetime.date(2018, 5, 15)
+    commitment.deadline_change_author = UserFactory(username="desk")
+    commitment.save()
+
+    html = client.get(URL).content.decode()
+
+    newer = html.index('<time datetime="2018-06-01">1 June 2018</time>')
+    change = html.index('<time datetime="2018-05-15">15 May 2018</time>')
+    older = html.index('<time datetime="2018-04-20">20 April 2018</time>')
+    assert newer < change < older
+    entry = html[change : html.index("</li>", change)]
+    assert "Deadline changed" in entry
+    assert "26 April 2018 → 11 May 2018: Extended by the Attorney General." in entry
+    assert "Recorded by desk" in entry
 
 
 def test_an_overdue_commitment_says_by_how_much_and_links_its_parent(client):
@@ -100,14 +123,15 @@ def test_permalink_costs_the_same_queries_whatever_its_timeline_and_parts(
             source_quote="certify over the next 45 days",
         )
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the commitment, overdue and late, with announcement, lead agency,
         #    topic and parent
         # 3. its supporting agencies
         # 4. its sub-commitments with their announcement and lead agencies
         # 5. its progress updates
-        # 6. RELEASE SAVEPOINT
+        # 6. its deadline changes with their authors
+        # 7. RELEASE SAVEPOINT
         response = client.get(URL)
 
     assert response.status_code == 200

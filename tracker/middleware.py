@@ -124,3 +124,36 @@ class DatabaseUnavailableMiddleware:
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class DatabaseConflictMiddleware:
+    """A write that lost a race (a deadlock, a serialization failure) or broke a
+    deferred constraint may fail at the COMMIT of the request's transaction
+    (ATOMIC_REQUESTS), after the view has returned: Django then hands the error to
+    this middleware, which answers 409 as the API does for the same error raised
+    in a view (with a Retry-After when sending the request again may succeed).
+    The transaction was rolled back, so nothing was written."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # Imported here: the logging configuration imports this module (for
+        # RequestIdFilter) before the apps, and so DRF, can be loaded.
+        from commitments.api.exceptions import (
+            CONFLICT_RETRY_AFTER_SECONDS,
+            RetryableConflict,
+            database_conflict,
+        )
+
+        conflict = database_conflict(exception)
+        if conflict is None:
+            return None
+        logger.info("A write lost a race: %s", one_line(exception))
+        response = JsonResponse({"detail": str(conflict.detail)}, status=409)
+        if isinstance(conflict, RetryableConflict):
+            response["Retry-After"] = str(CONFLICT_RETRY_AFTER_SECONDS)
+        return response

@@ -53,6 +53,8 @@ MIDDLEWARE = [
     # First, so the access log times the whole stack and sees every response.
     "tracker.middleware.RequestLogMiddleware",
     "tracker.middleware.DatabaseUnavailableMiddleware",
+    # Errors at the COMMIT of a request's transaction reach only the middleware.
+    "tracker.middleware.DatabaseConflictMiddleware",
     # Before the host check (CommonMiddleware) and the HTTPS redirect.
     "tracker.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",

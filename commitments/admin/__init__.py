@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from commitments.admin.forms import CommitmentAdminForm, ProgressUpdateForm
@@ -134,6 +134,7 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["parent"]
     filter_horizontal = ["supporting_agencies"]
     bookkeeping_fields = [
+        "deadline_change_list",
         "status",
         "version",
         "original_due_date",
@@ -171,6 +172,8 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
                     "due_date",
                     "original_due_date",
                     "deadline_change_reason",
+                    "deadline_changed_on",
+                    "deadline_change_list",
                 ],
             },
         ),
@@ -194,6 +197,31 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     @admin.display(boolean=True, description="overdue")
     def overdue_marker(self, obj):
         return obj.is_overdue
+
+    @admin.display(description="deadline changes")
+    def deadline_change_list(self, obj):
+        """Every move of the deadline, newest first: written by changing the
+        deadline above with a reason, never edited."""
+        changes = obj.deadline_changes.select_related("author") if obj.pk else []
+        if not changes:
+            return "None: the deadline has not moved."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}: {} → {}, by {}. {}</li>",
+                (
+                    (
+                        change.changed_on,
+                        change.old_due_date or "no due date",
+                        change.new_due_date or "no due date",
+                        change.author or "nobody recorded",
+                        change.reason,
+                    )
+                    for change in changes
+                ),
+            ),
+        )
 
     def maintains(self, request, obj=None):
         """Whether the user may change the commitment's own fields: a maintainer
@@ -228,7 +256,8 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
                     "fields": [
                         field
                         for field in options["fields"]
-                        if field != "deadline_change_reason"
+                        if field
+                        not in ("deadline_change_reason", "deadline_changed_on")
                     ],
                 },
             )
@@ -250,9 +279,7 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
             # Only progress was added: the commitment's row is left as it is (its
             # status follows the new update in save_formset).
             return
-        reason = (form.cleaned_data.get("deadline_change_reason") or "").strip()
-        if reason:
-            obj._change_reason = reason
+        obj.deadline_change_author = request.user
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):

@@ -1,13 +1,15 @@
 """The admin's commitment form: it refuses a save over someone else's newer one, and
-asks for a reason when the deadline changes (issue 4, points 2 and 5)."""
+carries the reason (and date) of a deadline change to the model, which decides
+whether one is needed (Commitment.clean)."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 
-from commitments.models import Agency, Commitment, ProgressUpdate
+from commitments.models import Agency, Commitment, DeadlineChange, ProgressUpdate
 
 # Form fields that are not the commitment's own data.
-BOOKKEEPING_FIELDS = {"opened_version", "deadline_change_reason"}
+BOOKKEEPING_FIELDS = {"opened_version", "deadline_change_reason", "deadline_changed_on"}
 
 
 def shorten(text, limit=80):
@@ -63,11 +65,19 @@ class CommitmentAdminForm(forms.ModelForm):
     opened_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     deadline_change_reason = forms.CharField(
         required=False,
+        max_length=DeadlineChange._meta.get_field("reason").max_length,
         label="Reason for the deadline change",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when you change the due date or the day count: say why "
-        "(e.g. “The agency announced an extension on 2018-04-20”). It is kept in the "
-        "commitment's history; the original due date stays on record.",
+        "(e.g. “The agency announced an extension on 2018-04-20”). It is kept with "
+        "the deadline change; the original due date stays on record.",
+    )
+    deadline_changed_on = forms.DateField(
+        required=False,
+        label="Deadline changed on",
+        widget=AdminDateWidget,
+        help_text="When the deadline was moved, if not today: not before the "
+        "announcement, nor before the previous change, nor in the future.",
     )
 
     class Meta:
@@ -127,7 +137,6 @@ class CommitmentAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_version"].initial = self.instance.version
-        self.deadline_when_opened = (self.instance.due_date, self.instance.due_in_days)
 
     @property
     def changed_commitment_fields(self):
@@ -163,18 +172,13 @@ class CommitmentAdminForm(forms.ModelForm):
         return cleaned_data
 
     def _post_clean(self):
-        # After the model's clean(), which works out the due date from the day
-        # count, so a changed day count counts as a changed deadline too.
+        # The model's clean(), run by the ModelForm after this, judges the deadline
+        # change; its errors name these form fields.
+        self.instance.deadline_change_reason = self.cleaned_data.get(
+            "deadline_change_reason", ""
+        )
+        self.instance.deadline_changed_on = self.cleaned_data.get("deadline_changed_on")
         super()._post_clean()
-        if self.instance.pk is None:
-            return
-        deadline = (self.instance.due_date, self.instance.due_in_days)
-        reason = (self.cleaned_data.get("deadline_change_reason") or "").strip()
-        if deadline != self.deadline_when_opened and not reason:
-            self.add_error(
-                "deadline_change_reason",
-                "You changed the deadline: say why. The reason is kept in the history.",
-            )
 
 
 class ProgressUpdateForm(forms.ModelForm):

@@ -1,6 +1,9 @@
 """Errors under /api/ are JSON: 400 `{"field": ["message"]}`, others
 `{"detail": "..."}`. The domain rules raise Django's ValidationError from the models
-and the database refuses what breaks a constraint; both become 4xx answers here."""
+and the database refuses what breaks a constraint; both become 4xx answers here.
+A write that lost a race with another (a deadlock, a serialization failure, a lock
+it could not take) is 409 with a Retry-After: here when the view raised it, and in
+tracker.middleware when it surfaced at the request transaction's COMMIT."""
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,12 +16,25 @@ from rest_framework.views import exception_handler as drf_exception_handler
 # PostgreSQL's serialization failure, deadlock and lock-not-available: the request
 # lost a race with another writer and may simply be retried.
 RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
+# Seconds a client should wait before retrying a write that lost a race: the
+# winner's transaction is short, so it has ended by then.
+CONFLICT_RETRY_AFTER_SECONDS = 1
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the data."
     default_code = "conflict"
+
+
+class RetryableConflict(Conflict):
+    """Answered with a Retry-After: the same request can simply be sent again."""
+
+    default_detail = (
+        "Another request was changing the same data at the same moment, so this "
+        "one was stopped and nothing was written. Send it again."
+    )
+    default_code = "retry"
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -51,21 +67,31 @@ def is_retryable_conflict(exc):
     return sqlstate in RETRYABLE_SQLSTATES or "database is locked" in str(exc)
 
 
-def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(validation_error_detail(exc))
-    elif isinstance(exc, IntegrityError):
-        exc = Conflict(
+def database_conflict(exc):
+    """The 409 a database error stands for, or None when it is not the client's
+    conflict (a broken database is a 5xx)."""
+    if isinstance(exc, IntegrityError):
+        return Conflict(
             "The change conflicts with existing data (a duplicate or a broken "
             "reference); nothing was written."
         )
-    elif isinstance(exc, OperationalError) and is_retryable_conflict(exc):
-        exc = Conflict("Another request was writing the same data; retry.")
+    if isinstance(exc, OperationalError) and is_retryable_conflict(exc):
+        return RetryableConflict()
+    return None
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(validation_error_detail(exc))
+    else:
+        exc = database_conflict(exc) or exc
     # Anything else propagates to Django's 500 handler (JSON, see server_error)
     # and the request's transaction is rolled back.
     response = drf_exception_handler(exc, context)
     if isinstance(exc, PreconditionFailed) and exc.etag:
         response["ETag"] = exc.etag
+    if isinstance(exc, RetryableConflict):
+        response["Retry-After"] = str(CONFLICT_RETRY_AFTER_SECONDS)
     return response
 
 

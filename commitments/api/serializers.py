@@ -5,6 +5,7 @@ to `{"slug", "name"}`. Writes are strict: a field the client may not set, or tha
 does not exist, is refused by name rather than silently ignored."""
 
 import copy
+import re
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,6 +13,7 @@ from django.db import models as db_models
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from commitments.api.exceptions import validation_error_detail
 from commitments.models import (
@@ -19,13 +21,81 @@ from commitments.models import (
     Agency,
     Announcement,
     Commitment,
+    DeadlineChange,
     ProgressUpdate,
     Status,
     Topic,
 )
 
 
-class AgencyRefField(serializers.SlugRelatedField):
+class StringsOnly:
+    """Text is a JSON string: a number or a boolean where text is expected is
+    refused, rather than read as "0" or "True"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StringsOnly, serializers.CharField):
+    pass
+
+
+class StrictSlugField(StringsOnly, serializers.SlugField):
+    pass
+
+
+class StrictURLField(StringsOnly, serializers.URLField):
+    pass
+
+
+class StrictEmailField(StringsOnly, serializers.EmailField):
+    pass
+
+
+class StrictDateField(serializers.DateField):
+    """A date is exactly YYYY-MM-DD in ASCII digits (not 20180401, nor a number)."""
+
+    def to_internal_value(self, value):
+        if not (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class NoEmptyReference:
+    """An empty string names nothing: null clears a reference, and "" is refused
+    (DRF would read it as null)."""
+
+    default_error_messages = {
+        "empty": "An empty string names nothing; send null to leave this empty."
+    }
+
+    def run_validation(self, data=empty):
+        if data == "":
+            self.fail("empty")
+        return super().run_validation(data)
+
+
+class StrictSlugRelatedField(NoEmptyReference, serializers.SlugRelatedField):
+    def to_internal_value(self, data):
+        # A slug is a string; anything else names nothing (and a dict would
+        # otherwise reach the database as a lookup value).
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictPrimaryKeyRelatedField(
+    NoEmptyReference, serializers.PrimaryKeyRelatedField
+):
+    pass
+
+
+class AgencyRefField(StrictSlugRelatedField):
     """An agency: its slug in requests, `{"slug", "name"}` in responses."""
 
     def __init__(self, **kwargs):
@@ -37,25 +107,23 @@ class AgencyRefField(serializers.SlugRelatedField):
     def to_representation(self, obj):
         return {"slug": obj.slug, "name": obj.name}
 
-    def to_internal_value(self, data):
-        # A slug is a string; anything else names nothing (and a dict would
-        # otherwise reach the database as a lookup value).
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictSlugRelatedField(serializers.SlugRelatedField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
 
 class StrictModelSerializer(serializers.ModelSerializer):
     """Refuses unknown and read-only fields in a write, naming each of them, and
     checks the model's own rules (Model.clean) before anything is written so that
-    every error comes back as 400 with its field."""
+    every error comes back as 400 with its field. Text fields take strings only,
+    and a reference is never the empty string."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        db_models.CharField: StrictCharField,
+        db_models.TextField: StrictCharField,
+        db_models.SlugField: StrictSlugField,
+        db_models.URLField: StrictURLField,
+        db_models.EmailField: StrictEmailField,
+        db_models.DateField: StrictDateField,
+    }
+    serializer_related_field = StrictPrimaryKeyRelatedField
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -81,13 +149,16 @@ class StrictModelSerializer(serializers.ModelSerializer):
 
     def build_candidate(self, attrs):
         """A copy of the instance with the request applied (many-to-many fields
-        aside), for the model's clean() to judge."""
+        aside), for the model's clean() to judge. Values that are no field but an
+        attribute the model reads (a deadline change's reason) are applied too."""
         model = self.Meta.model
         candidate = copy.copy(self.instance) if self.instance else model()
         for name, value in attrs.items():
             try:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
+                if hasattr(model, name):
+                    setattr(candidate, name, value)
                 continue
             if not field.many_to_many:
                 setattr(candidate, name, value)
@@ -139,28 +210,6 @@ class AnnouncementSerializer(StrictModelSerializer):
             "body",
         ]
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        # Deadlines counted in days follow the announcement's date (see
-        # Announcement.save), so that date must leave room for them.
-        announced_on = attrs.get("announced_on")
-        if announced_on is not None and self.instance is not None:
-            longest = (
-                self.instance.commitments.aggregate(days=db_models.Max("due_in_days"))[
-                    "days"
-                ]
-                or 0
-            )
-            if announced_on.toordinal() + longest > MAX_ORDINAL:
-                raise serializers.ValidationError(
-                    {"announced_on": ["Too late: a deadline would pass the year 9999."]}
-                )
-        return attrs
-
-
-# date.max.toordinal(): no date can lie beyond it.
-MAX_ORDINAL = 3652059
-
 
 class StatusLabelField(serializers.CharField):
     """The label of the object's status. Looked up directly: a source of
@@ -198,6 +247,15 @@ class ProgressUpdateSerializer(StrictModelSerializer):
         return candidate
 
 
+class DeadlineChangeSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = DeadlineChange
+        fields = ["changed_on", "old_due_date", "new_due_date", "reason", "author"]
+        read_only_fields = fields
+
+
 class CommitmentSerializer(StrictModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:commitment-detail")
     announcement = StrictSlugRelatedField(
@@ -206,17 +264,6 @@ class CommitmentSerializer(StrictModelSerializer):
     topic = StrictSlugRelatedField(slug_field="slug", queryset=Topic.objects.all())
     lead_agency = AgencyRefField()
     supporting_agencies = AgencyRefField(many=True, required=False)
-    parent = serializers.PrimaryKeyRelatedField(
-        queryset=Commitment.objects.all(), required=False, allow_null=True
-    )
-    due_in_days = serializers.IntegerField(
-        min_value=0,
-        max_value=36500,
-        required=False,
-        allow_null=True,
-        help_text="Days from the announcement date (immediate is 0). When set, the "
-        "due date is derived from it.",
-    )
     status_label = StatusLabelField()
     is_overdue = serializers.SerializerMethodField()
     is_late = serializers.SerializerMethodField()
@@ -226,12 +273,23 @@ class CommitmentSerializer(StrictModelSerializer):
         help_text="Days from today to the due date (negative when past).",
     )
     latest_update = serializers.SerializerMethodField()
-    deadline_change_reason = serializers.CharField(
+    deadline_changes = DeadlineChangeSerializer(
+        many=True,
+        read_only=True,
+        help_text="Every move of the deadline, newest first.",
+    )
+    deadline_change_reason = StrictCharField(
         write_only=True,
         required=False,
-        max_length=100,
-        help_text="Why the deadline changes: needed with any change to due_date, "
-        "due_in_days or kind that moves the deadline; kept in the history.",
+        max_length=DeadlineChange._meta.get_field("reason").max_length,
+        help_text="Why the deadline moves: needed with any change to due_date or "
+        "due_in_days, and kept with the deadline change it records.",
+    )
+    deadline_changed_on = StrictDateField(
+        write_only=True,
+        required=False,
+        help_text="When the deadline was moved (default today): not before the "
+        "announcement, nor before the previous change, nor in the future.",
     )
 
     class Meta:
@@ -259,10 +317,12 @@ class CommitmentSerializer(StrictModelSerializer):
             "is_late",
             "days_remaining",
             "latest_update",
+            "deadline_changes",
             "version",
             "created_at",
             "updated_at",
             "deadline_change_reason",
+            "deadline_changed_on",
         ]
         read_only_fields = [
             "original_due_date",
@@ -301,77 +361,11 @@ class CommitmentSerializer(StrictModelSerializer):
         # fields, which made up over half the time of a list request.
         return ProgressUpdateSerializer(context=self.context)
 
-    def validate(self, attrs):
-        reason = attrs.pop("deadline_change_reason", "")
-        self.check_due_date_in_range(attrs)
-        attrs = super().validate(attrs)
-        if self.instance is not None:
-            self.check_children_stay_with_announcement(attrs)
-            candidate = self.build_candidate(attrs)
-            candidate.derive_due_date()
-            moved = (candidate.due_date, candidate.due_in_days) != (
-                self.instance.due_date,
-                self.instance.due_in_days,
-            )
-            if moved and not reason.strip():
-                raise serializers.ValidationError(
-                    {
-                        "deadline_change_reason": [
-                            "Changing the deadline (due_date or due_in_days) needs "
-                            "a reason, kept in the history."
-                        ]
-                    }
-                )
-        if reason.strip():
-            attrs["_change_reason"] = reason.strip()
-        return attrs
-
-    def check_children_stay_with_announcement(self, attrs):
-        """Sub-commitments belong to their parent's announcement (Commitment.clean
-        and, on PostgreSQL, a constraint checked at commit): a parent cannot move
-        to another announcement and leave them behind."""
-        announcement = attrs.get("announcement")
-        if (
-            announcement is not None
-            and announcement.pk != self.instance.announcement_id
-            and self.instance.children.exists()
-        ):
-            raise serializers.ValidationError(
-                {
-                    "announcement": [
-                        "This commitment has sub-commitments in its announcement; "
-                        "it cannot move to another one."
-                    ]
-                }
-            )
-
-    def check_due_date_in_range(self, attrs):
-        announcement = attrs.get("announcement") or getattr(
-            self.instance, "announcement", None
-        )
-        days = attrs.get("due_in_days", getattr(self.instance, "due_in_days", None))
-        if (
-            announcement
-            and days is not None
-            and announcement.announced_on.toordinal() + days > MAX_ORDINAL
-        ):
-            raise serializers.ValidationError(
-                {"due_in_days": ["The deadline would pass the year 9999."]}
-            )
-
-    def build_candidate(self, attrs):
-        attrs = {k: v for k, v in attrs.items() if not k.startswith("_")}
-        return super().build_candidate(attrs)
-
     def create(self, validated_data):
-        validated_data.pop("_change_reason", None)
+        # Creating a commitment moves no deadline: there is no change to record.
+        validated_data.pop("deadline_change_reason", None)
+        validated_data.pop("deadline_changed_on", None)
         return super().create(validated_data)
-
-    def update(self, instance, validated_data):
-        reason = validated_data.pop("_change_reason", None)
-        if reason:
-            instance._change_reason = reason
-        return super().update(instance, validated_data)
 
 
 class StatusSerializer(serializers.Serializer):

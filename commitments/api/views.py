@@ -45,6 +45,7 @@ from commitments.models import (
     Agency,
     Announcement,
     Commitment,
+    DeadlineChange,
     ProgressUpdate,
     Status,
     Topic,
@@ -244,6 +245,10 @@ class CommitmentViewSet(
             .prefetch_related(
                 Prefetch("supporting_agencies", Agency.objects.order_by("name", "id")),
                 Prefetch("updates", latest_update, to_attr="latest_updates"),
+                Prefetch(
+                    "deadline_changes",
+                    DeadlineChange.objects.select_related("author"),
+                ),
             )
             .order_by("id")
         )
@@ -288,7 +293,7 @@ class CommitmentViewSet(
             )
         serializer = self.get_serializer(commitment, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        serializer.save()
+        serializer.save(deadline_change_author=request.user)
         commitment = self.get_queryset().get(pk=commitment.pk)
         return Response(
             self.get_serializer(commitment).data,

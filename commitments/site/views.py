@@ -195,9 +195,24 @@ def commitment_detail(request, announcement_slug, slug):
                     "announcement", "lead_agency"
                 )
             ),
-            "updates": list(commitment.updates.all()),
+            "timeline": timeline(commitment),
         },
     )
+
+
+def timeline(commitment):
+    """Progress updates and deadline changes, newest first by the date each
+    happened (ties: the later entered), as `{"update": …}` or
+    `{"deadline_change": …}` entries."""
+    entries = [
+        ((update.reported_on, update.created_at), {"update": update})
+        for update in commitment.updates.all()
+    ] + [
+        ((change.changed_on, change.created_at), {"deadline_change": change})
+        for change in commitment.deadline_changes.select_related("author")
+    ]
+    entries.sort(key=lambda entry: entry[0], reverse=True)
+    return [entry for _, entry in entries]
 
 
 @conditional_get

@@ -5,7 +5,8 @@ Rows are written in bulk (`bulk_create` in batches, or PostgreSQL `COPY`), which
 bypasses the models' save(). So the generator computes the derived fields itself,
 exactly as the models would: `due_date` from the day count, `original_due_date`,
 `status` and `final_assessed_on` from the latest update by `reported_on` (ties: the
-later `created_at`), and `version` bumped once per save the model would have made.
+later `created_at`), `version` bumped once per save the model would have made, and
+a deadline change for every moved deadline.
 tests/test_generate_data.py replays generated rows through the models to check it.
 
 On PostgreSQL, `--compare` also loads every batch with the other method inside a
@@ -35,6 +36,7 @@ from commitments.models import (
     Agency,
     Announcement,
     Commitment,
+    DeadlineChange,
     ProgressUpdate,
     Status,
     Topic,
@@ -175,6 +177,7 @@ class Batch:
     commitments: list = field(default_factory=list)
     supporting: list = field(default_factory=list)
     updates: list = field(default_factory=list)
+    deadline_changes: list = field(default_factory=list)
 
 
 class Generator:
@@ -201,6 +204,7 @@ class Generator:
                 Commitment,
                 Commitment.supporting_agencies.through,
                 ProgressUpdate,
+                DeadlineChange,
             )
         }
 
@@ -263,6 +267,8 @@ class Generator:
             commitment, sentence = self.commitment(
                 announcement_id, announced_on, position, parents
             )
+            if commitment["due_date"] != commitment["original_due_date"]:
+                self.add_deadline_change(batch, commitment, announced_on)
             sentences.append(sentence)
             if commitment["parent_id"] is None:
                 parents.append(commitment["id"])
@@ -344,6 +350,25 @@ class Generator:
             "version": version,
         }, sentence
 
+    def add_deadline_change(self, batch, commitment, announced_on):
+        """The record Commitment.save() writes when the deadline moves."""
+        span = (self.today - announced_on).days + 1
+        changed_on = announced_on + datetime.timedelta(days=self.rng.randrange(span))
+        created_at = self.moment(changed_on, earliest=commitment["created_at"])
+        batch.deadline_changes.append(
+            {
+                "id": self.take_id(DeadlineChange),
+                "commitment_id": commitment["id"],
+                "changed_on": changed_on,
+                "old_due_date": commitment["original_due_date"],
+                "new_due_date": commitment["due_date"],
+                "reason": "The agency announced a new date.",
+                "author_id": self.rng.choice(self.authors),
+                "created_at": created_at,
+            }
+        )
+        commitment["updated_at"] = created_at
+
     def add_supporting(self, batch, commitment):
         count = weighted(self.rng, [(0, 50), (1, 30), (2, 15), (3, 5)])
         chosen = {self.agency()[0] for _ in range(count)}
@@ -422,6 +447,7 @@ LOADED_MODELS = [
     Commitment,
     Commitment.supporting_agencies.through,
     ProgressUpdate,
+    DeadlineChange,
 ]
 
 
@@ -447,6 +473,7 @@ def batch_rows(batch):
         (Commitment, batch.commitments),
         (Commitment.supporting_agencies.through, batch.supporting),
         (ProgressUpdate, batch.updates),
+        (DeadlineChange, batch.deadline_changes),
     ]
 
 
