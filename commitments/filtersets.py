@@ -1,8 +1,14 @@
-"""Filters for the API's lists (DESIGN.md, "Commitment filters").
+"""The filters of the commitment lists (DESIGN.md, "Commitment filters" and "Public
+site"), written once: the API's list, summary and `?format=csv` use
+CommitmentFilterSet; the public list and /commitments.csv use the same filters
+under the site's names (CommitmentSiteFilterSet: `q` for search, `sort` for the
+order), laid out as a form. What each filter selects is the model's to say
+(CommitmentQuerySet).
 
 Every filter validates its value: a slug, status or kind that names nothing, or a
-malformed date or boolean, gets 400 naming the parameter (DjangoFilterBackend
-raises the form's errors) rather than being ignored."""
+malformed date or boolean, is an error naming the parameter (400 from the API, and
+from the site's CSV; the public list shows it above the form) rather than being
+ignored."""
 
 import django_filters
 from django import forms
@@ -71,6 +77,9 @@ class CommitmentOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "id")
 
 
+ORDERING_FIELDS = ["due_date", "updated_at", "title", "status"]
+
+
 class CommitmentFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices,
@@ -78,40 +87,57 @@ class CommitmentFilterSet(django_filters.FilterSet):
         distinct=False,
         help_text="Repeatable: any of these statuses.",
     )
-    lead_agency = SlugFilter(
-        queryset=Agency.objects.all(), help_text="The lead agency's slug."
-    )
     agency = SlugFilter(
         queryset=Agency.objects.all(),
         method="filter_agency",
+        label="Agency (lead or supporting)",
         help_text="An agency's slug: commitments it leads or supports.",
     )
-    announcement = SlugFilter(
-        queryset=Announcement.objects.all(), help_text="The announcement's slug."
+    lead_agency = SlugFilter(
+        queryset=Agency.objects.all(),
+        label="Lead agency",
+        help_text="The lead agency's slug.",
     )
-    topic = SlugFilter(queryset=Topic.objects.all(), help_text="The topic's slug.")
-    kind = django_filters.ChoiceFilter(choices=Commitment.Kind.choices)
+    announcement = SlugFilter(
+        queryset=Announcement.objects.all(),
+        label="Announcement",
+        help_text="The announcement's slug.",
+    )
+    topic = SlugFilter(
+        queryset=Topic.objects.all(), label="Topic", help_text="The topic's slug."
+    )
+    kind = django_filters.ChoiceFilter(choices=Commitment.Kind.choices, label="Kind")
     overdue = StrictBooleanFilter(
         method="filter_overdue",
+        label="Overdue",
         help_text="Due date past and no final assessment.",
     )
     late = StrictBooleanFilter(
         method="filter_late",
+        label="Late",
         help_text="Final assessment dated after the due date.",
     )
     due_before = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="lte", help_text="Due on or before."
+        field_name="due_date",
+        lookup_expr="lte",
+        label="Due on or before",
+        help_text="Due on or before.",
     )
     due_after = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="gte", help_text="Due on or after."
+        field_name="due_date",
+        lookup_expr="gte",
+        label="Due on or after",
+        help_text="Due on or after.",
     )
     search = django_filters.CharFilter(
         method="filter_search",
         max_length=200,
+        label="Search",
         help_text="Words that must all occur in the title, description or quote.",
     )
     ordering = CommitmentOrderingFilter(
-        fields=["due_date", "updated_at", "title", "status"],
+        fields=ORDERING_FIELDS,
+        label="Order",
         help_text="due_date, updated_at, title or status, each with - for "
         "descending; comma-separated for several. Ties are broken by id.",
     )
@@ -121,22 +147,13 @@ class CommitmentFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_agency(self, queryset, name, agency):
-        supported = Commitment.supporting_agencies.through.objects.filter(
-            agency=agency
-        ).values("commitment_id")
-        return queryset.filter(Q(lead_agency=agency) | Q(pk__in=supported))
+        return queryset.of_agencies([agency])
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Commitment.objects.overdue().values("pk")
-        if value:
-            return queryset.filter(pk__in=overdue)
-        return queryset.exclude(pk__in=overdue)
+        return queryset.overdue() if value else queryset.not_overdue()
 
     def filter_late(self, queryset, name, value):
-        late = Commitment.objects.late().values("pk")
-        if value:
-            return queryset.filter(pk__in=late)
-        return queryset.exclude(pk__in=late)
+        return queryset.late() if value else queryset.not_late()
 
     def filter_search(self, queryset, name, value):
         for word in value.split():
@@ -146,6 +163,76 @@ class CommitmentFilterSet(django_filters.FilterSet):
                 | Q(source_quote__icontains=word)
             )
         return queryset
+
+
+class CommitmentSiteFilterSet(CommitmentFilterSet):
+    """The same filters for the public list and /commitments.csv, with the site's
+    names (DESIGN.md, "Public site"): `q` for search and `sort` for the order,
+    and widgets for a GET form. They filter through the same methods."""
+
+    search = None
+    ordering = None
+    q = django_filters.CharFilter(
+        method="filter_search",
+        max_length=200,
+        label="Search",
+        help_text="Words in the title, description or quote.",
+    )
+    sort = CommitmentOrderingFilter(fields=ORDERING_FIELDS, label="Order")
+
+    # The form's order: search first, then what narrows the most.
+    FORM_ORDER = [
+        "q",
+        "status",
+        "agency",
+        "lead_agency",
+        "announcement",
+        "topic",
+        "kind",
+        "overdue",
+        "late",
+        "due_after",
+        "due_before",
+        "sort",
+    ]
+    EMPTY_LABELS = {
+        "agency": "Any agency",
+        "lead_agency": "Any lead agency",
+        "announcement": "Any announcement",
+        "topic": "Any topic",
+        "kind": "Any kind",
+        "sort": "As entered",
+    }
+    YES_NO = {
+        "overdue": [
+            ("", "Overdue or not"),
+            ("true", "Overdue only"),
+            ("false", "Not overdue"),
+        ],
+        "late": [("", "Late or not"), ("true", "Late only"), ("false", "Not late")],
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters = {name: self.filters[name] for name in self.FORM_ORDER}
+
+    @property
+    def form(self):
+        # The widgets are set on this form's own fields: the filters' fields are
+        # built once and shared (the API's schema reads them too).
+        if not hasattr(self, "_form"):
+            fields = super().form.fields
+            fields["status"].widget = forms.CheckboxSelectMultiple()
+            for name, label in self.EMPTY_LABELS.items():
+                fields[name].empty_label = label
+            for name, choices in self.YES_NO.items():
+                fields[name].widget = forms.Select(choices=choices)
+            for name in ("due_after", "due_before"):
+                fields[name].widget = forms.DateInput(attrs={"type": "date"})
+            # The widgets list the choices again, with the new widget or label.
+            for name in ["status", *self.EMPTY_LABELS]:
+                fields[name].widget.choices = fields[name].choices
+        return self._form
 
 
 class ProgressUpdateFilterSet(django_filters.FilterSet):

@@ -215,18 +215,22 @@ class Agency(StoredValues):
 
     def get_descendant_ids(self):
         """This agency's id and those of every agency below it."""
-        ids, frontier = {self.pk}, {self.pk}
+        return Agency.ids_with_descendants([self.pk])
+
+    @staticmethod
+    def ids_with_descendants(ids):
+        """These agency ids and those of every agency below them: one query per
+        level. An id already found is not walked again, so a cycle of parents
+        (which clean() refuses, but a raw write could leave) ends the walk."""
+        found = set(ids)
+        frontier = set(found)
         while frontier:
-            frontier = (
-                set(
-                    Agency.objects.filter(parent__in=frontier).values_list(
-                        "pk", flat=True
-                    )
-                )
-                - ids
+            below = Agency.objects.filter(parent__in=frontier).values_list(
+                "pk", flat=True
             )
-            ids |= frontier
-        return ids
+            frontier = set(below) - found
+            found |= frontier
+        return found
 
 
 class Topic(models.Model):
@@ -339,37 +343,106 @@ class CommitmentManager(models.Manager):
 
 
 class CommitmentQuerySet(models.QuerySet):
-    def annotate_overdue(self, today=None):
-        """Overdue and late, computed in SQL so filters and counts can use them."""
+    """The rules that select or count commitments, each written once (DESIGN.md,
+    "Status vocabulary"): the API's filters and summary, the site's lists and
+    scorecards, the admin's filter, the CSV and the benchmark's baseline use these."""
+
+    @staticmethod
+    def overdue_q(today=None):
+        """Overdue: a due date before today and no final assessment. The IS NOT NULL
+        test keeps it false, not NULL, without a due date, so the negation and the
+        SQL flag are right for those rows too."""
         today = today or timezone.localdate()
-        # The IS NOT NULL tests keep both flags false, not NULL, for rows without a
-        # due date (or assessment date): SQL's "NULL < date" is NULL, not false.
+        return (
+            Q(due_date__isnull=False)
+            & Q(due_date__lt=today)
+            & ~Q(status__in=Status.final())
+        )
+
+    @staticmethod
+    def late_q():
+        """Late: a final assessment dated after the due date."""
+        return (
+            Q(status__in=Status.final())
+            & Q(due_date__isnull=False)
+            & Q(final_assessed_on__isnull=False)
+            & Q(final_assessed_on__gt=F("due_date"))
+        )
+
+    @staticmethod
+    def agencies_q(agencies):
+        """The commitments these agencies (ids or rows) lead or support. Supporting
+        is a subquery rather than a join, so each commitment is selected once."""
+        supported = Commitment.supporting_agencies.through.objects.filter(
+            agency__in=agencies
+        ).values("commitment_id")
+        return Q(lead_agency__in=agencies) | Q(pk__in=supported)
+
+    def annotate_overdue(self, today=None):
+        """`overdue` and `late` as columns, computed in SQL."""
         return self.annotate(
             overdue=models.ExpressionWrapper(
-                Q(due_date__isnull=False)
-                & Q(due_date__lt=today)
-                & ~Q(status__in=Status.final()),
-                output_field=models.BooleanField(),
+                self.overdue_q(today), output_field=models.BooleanField()
             ),
             late=models.ExpressionWrapper(
-                Q(status__in=Status.final())
-                & Q(due_date__isnull=False)
-                & Q(final_assessed_on__isnull=False)
-                & Q(final_assessed_on__gt=F("due_date")),
-                output_field=models.BooleanField(),
+                self.late_q(), output_field=models.BooleanField()
             ),
         )
 
     def overdue(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(due_date__lt=today).exclude(status__in=Status.final())
+        return self.filter(self.overdue_q(today))
+
+    def not_overdue(self, today=None):
+        return self.exclude(self.overdue_q(today))
 
     def late(self):
-        return self.filter(
-            status__in=Status.final(),
-            due_date__isnull=False,
-            final_assessed_on__gt=F("due_date"),
+        return self.filter(self.late_q())
+
+    def not_late(self):
+        return self.exclude(self.late_q())
+
+    def of_agencies(self, agencies):
+        """The commitments these agencies lead or support (DESIGN.md, "an agency's
+        commitments")."""
+        return self.filter(self.agencies_q(agencies))
+
+    def _status_count_aggregates(self, today):
+        counts = {"total": models.Count("pk")}
+        for status in Status:
+            counts[status.value] = models.Count("pk", filter=Q(status=status))
+        counts["overdue"] = models.Count("pk", filter=self.overdue_q(today))
+        counts["late"] = models.Count("pk", filter=self.late_q())
+        return counts
+
+    @staticmethod
+    def _status_count_entry(row):
+        return {
+            "total": row["total"],
+            "by_status": {status.value: row[status.value] for status in Status},
+            "overdue": row["overdue"],
+            "late": row["late"],
+        }
+
+    def status_counts(self, today=None):
+        """How these commitments stand, in one aggregate query: `{"total",
+        "by_status": {every status: n}, "overdue", "late"}`."""
+        row = self.order_by().aggregate(**self._status_count_aggregates(today))
+        return self._status_count_entry(row)
+
+    def status_counts_by(self, *fields, today=None):
+        """The same counts per value of `fields` (e.g. "lead_agency_id"), in one
+        grouped query ordered by those fields: a list of `(values, counts)`, where
+        `values` maps each field to its value."""
+        rows = (
+            self.order_by()
+            .values(*fields)
+            .annotate(**self._status_count_aggregates(today))
+            .order_by(*fields)
         )
+        return [
+            ({name: row[name] for name in fields}, self._status_count_entry(row))
+            for row in rows
+        ]
 
 
 class Commitment(StoredValues):

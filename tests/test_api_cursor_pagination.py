@@ -114,4 +114,7 @@ def test_a_cursor_page_runs_no_count(
         # 4. the page's latest updates, one per commitment, with their authors
         # 5. the page's deadline changes with their authors
         # 6. RELEASE SAVEPOINT
-        api_client.get(f"/api/v1/commitments/?cursor=&page_size={page_size}")
+        response = api_client.get(f"/api/v1/commitments/?cursor=&page_size={page_size}")
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == min(page_size, len(commitments))

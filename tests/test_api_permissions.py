@@ -4,7 +4,7 @@ read, post progress, change a commitment, create and delete."""
 
 import pytest
 
-from commitments.models import Commitment, ProgressUpdate
+from commitments.models import Agency, Commitment, ProgressUpdate
 from tests.conftest import authorize
 from tests.factories import (
     AgencyFactory,
@@ -221,3 +221,56 @@ def test_add_progress_permission_alone_does_not_reach_other_agencies(api_client)
         ).status_code
         == 201
     )
+
+
+def test_editor_of_a_supporting_agency_posts_progress(api_client):
+    doj = AgencyFactory(slug="doj")
+    fbi = AgencyFactory(slug="fbi", parent=doj)
+    nics = CommitmentFactory(lead_agency=doj)
+    nics.supporting_agencies.add(fbi)
+    client = client_as(api_client, "editor_of_fbi")
+
+    response = client.post(f"/api/v1/commitments/{nics.pk}/updates/", PROGRESS)
+
+    assert response.status_code == 201
+    assert nics.updates.count() == 1
+
+
+def test_part_of_the_maintainers_permissions_does_not_make_a_maintainer(api_client):
+    """Adding commitments and progress is not all a maintainer holds: such a user
+    posts progress only where they are an editor, as in the admin."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="half-maintainer")
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="commitments",
+            codename__in=["add_commitment", "add_progressupdate"],
+        )
+    )
+    commitment = CommitmentFactory()
+    authorize(api_client, user)
+
+    response = api_client.post(
+        f"/api/v1/commitments/{commitment.pk}/updates/", PROGRESS
+    )
+
+    assert response.status_code == 403
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_cycle_of_parent_agencies_does_not_stop_an_editor(api_client):
+    # clean() refuses a cycle; a raw write can still leave one behind.
+    first = AgencyFactory(slug="first")
+    second = AgencyFactory(slug="second", parent=first)
+    Agency.objects.filter(pk=first.pk).update(parent=second)
+    commitment = CommitmentFactory(lead_agency=second)
+    editor = UserFactory(username="cycle-editor")
+    first.editors.add(editor)
+    authorize(api_client, editor)
+
+    response = api_client.post(
+        f"/api/v1/commitments/{commitment.pk}/updates/", PROGRESS
+    )
+
+    assert response.status_code == 201

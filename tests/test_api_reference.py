@@ -2,7 +2,7 @@
 
 import pytest
 
-from commitments.models import Agency, Announcement, Status, Topic
+from commitments.models import Agency, Announcement, Topic
 from tests.conftest import authorize
 from tests.factories import AgencyFactory, AnnouncementFactory, TopicFactory
 
@@ -25,12 +25,16 @@ def test_root_links_to_every_resource(api_client):
 def test_statuses_is_a_plain_array_with_definitions(api_client):
     body = api_client.get("/api/v1/statuses/").json()
 
-    assert [s["value"] for s in body] == Status.values
-    assert body[0] == {
-        "value": "not_rated",
-        "label": "Not yet rated",
-        "definition": body[0]["definition"],
-    }
+    assert [(s["value"], s["label"]) for s in body] == [
+        ("not_rated", "Not yet rated"),
+        ("in_progress", "In progress"),
+        ("stalled", "Stalled"),
+        ("partially_fulfilled", "Partially fulfilled"),
+        ("fulfilled", "Fulfilled"),
+        ("broken", "Broken"),
+    ]
+    assert body[0]["definition"].startswith("The default: nobody has assessed it")
+    assert body[2]["definition"] == "No movement, or blocked."
     assert all(s["definition"] for s in body)
 
 

@@ -10,7 +10,14 @@ from tests.factories import AgencyFactory, CommitmentFactory, ProgressUpdateFact
 
 pytestmark = pytest.mark.django_db
 
-ZERO = dict.fromkeys(Status.values, 0)
+ZERO = {
+    "not_rated": 0,
+    "in_progress": 0,
+    "stalled": 0,
+    "partially_fulfilled": 0,
+    "fulfilled": 0,
+    "broken": 0,
+}
 
 
 @pytest.fixture
@@ -83,4 +90,11 @@ def test_summary_costs_one_aggregate_query(api_client, data, django_assert_num_q
         # 2. the counts by lead agency (one grouped aggregate; the overall
         #    counts are their sums)
         # 3. RELEASE SAVEPOINT
-        api_client.get("/api/v1/commitments/summary/?status=stalled&status=broken")
+        response = api_client.get(
+            "/api/v1/commitments/summary/?status=stalled&status=broken"
+        )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["total"], body["late"]) == (2, 1)
+    assert [row["agency"]["slug"] for row in body["by_agency"]] == ["doj", "states"]

@@ -1,59 +1,74 @@
-"""CSV export: from the site (`/commitments.csv`, same filters as the list) and
-through `CommitmentCSVRenderer` (`?format=csv` on an API commitment list), parsed
-back with the csv module."""
+"""The CSV of commitments, from the public site (`/commitments.csv`) and from the API
+(`?format=csv` on `/api/v1/commitments/`): the same columns and rows, every row the
+filters select (never one page), streamed from one query. Parsed back with the csv
+module."""
 
 import csv
 import io
 
 import pytest
-from django.urls import include, path
-from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import pagination, routers, serializers, viewsets
-from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 
-from commitments.api.renderers import CommitmentCSVRenderer
-from commitments.exports import COLUMNS
-from commitments.models import Commitment
-from tests.factories import AnnouncementFactory, CommitmentFactory
+from tests.factories import (
+    AgencyFactory,
+    AnnouncementFactory,
+    CommitmentFactory,
+    ProgressUpdateFactory,
+)
 from tests.site_data import build_announcement
 
 pytestmark = pytest.mark.django_db
 
+HEADER = [
+    "title",
+    "announcement",
+    "lead agency",
+    "kind",
+    "deadline as stated",
+    "due date",
+    "status",
+    "overdue",
+    "late",
+    "latest update date",
+    "latest update summary",
+    "permalink",
+]
 
-def read_csv(response):
+SITE = "/commitments.csv"
+API = "/api/v1/commitments/?format=csv"
+BOTH = pytest.mark.parametrize("endpoint", [SITE, API], ids=["site", "api"])
+
+
+def url(endpoint, query=""):
+    if not query:
+        return endpoint
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
+def content(response):
+    return b"".join(response.streaming_content)
+
+
+def read_csv(response, body=None):
     assert response.status_code == 200
+    assert response.streaming, "the CSV is streamed, not built in memory"
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="commitments.csv"'
+    body = content(response) if body is None else body
     # A byte-order mark first, so spreadsheets read the file as UTF-8.
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    text = response.content.decode("utf-8-sig")
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8-sig")
     assert "\r\n" in text
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert rows[0] == COLUMNS
+    assert rows[0] == HEADER
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
-def test_csv_has_a_row_per_commitment_with_the_expected_columns(client):
+@BOTH
+def test_csv_has_a_row_per_commitment_with_the_expected_columns(client, endpoint):
     build_announcement()
 
-    rows = read_csv(client.get("/commitments.csv"))
+    rows = read_csv(client.get(endpoint))
 
-    assert COLUMNS == [
-        "title",
-        "announcement",
-        "lead agency",
-        "kind",
-        "deadline as stated",
-        "due date",
-        "status",
-        "overdue",
-        "late",
-        "latest update date",
-        "latest update summary",
-        "permalink",
-    ]
     assert len(rows) == 5
     nics = rows[0]
     assert nics == {
@@ -82,10 +97,11 @@ def test_csv_has_a_row_per_commitment_with_the_expected_columns(client):
     assert (commission["due date"], commission["deadline as stated"]) == ("", "")
 
 
-def test_csv_keeps_the_filters_of_the_list(client):
+@BOTH
+def test_csv_keeps_the_filters_of_the_list(client, endpoint):
     build_announcement()
 
-    rows = read_csv(client.get("/commitments.csv?agency=fbi&overdue=true"))
+    rows = read_csv(client.get(url(endpoint, "agency=fbi&overdue=true")))
 
     assert [row["title"] for row in rows] == [
         "FBI certifies its NICS reporting",
@@ -93,7 +109,25 @@ def test_csv_keeps_the_filters_of_the_list(client):
     ]
 
 
-def test_csv_quotes_commas_quotes_line_breaks_and_non_ascii_text(client):
+@BOTH
+def test_csv_has_every_filtered_row_not_one_page(client, endpoint):
+    fbi = AgencyFactory(slug="fbi", name="Federal Bureau of Investigation")
+    for _ in range(3):
+        CommitmentFactory(lead_agency=fbi)
+    CommitmentFactory()
+    ProgressUpdateFactory(commitment=CommitmentFactory(lead_agency=fbi))
+
+    rows = read_csv(client.get(url(endpoint, "lead_agency=fbi&page_size=1&page=2")))
+
+    assert len(rows) == 4
+    assert {row["lead agency"] for row in rows} == {"Federal Bureau of Investigation"}
+    assert (
+        sorted(row["status"] for row in rows) == ["In progress"] + ["Not yet rated"] * 3
+    )
+
+
+@BOTH
+def test_csv_quotes_commas_quotes_line_breaks_and_non_ascii_text(client, endpoint):
     announcement = AnnouncementFactory(
         title="Plan, “phase two”",
         body='He said: "We will act, soon—and\nfor real."',
@@ -104,15 +138,19 @@ def test_csv_quotes_commas_quotes_line_breaks_and_non_ascii_text(client):
         source_quote="act, soon—and for real",
     )
 
-    response = client.get("/commitments.csv")
+    response = client.get(endpoint)
+    body = content(response)
 
-    (row,) = read_csv(response)
+    (row,) = read_csv(response, body)
     assert row["title"] == 'Act "soon", and for real\nsecond line'
     assert row["announcement"] == "Plan, “phase two”"
-    assert b'"Act ""soon"", and for real\nsecond line"' in response.content
+    assert b'"Act ""soon"", and for real\nsecond line"' in body
 
 
-def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(client):
+@BOTH
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(
+    client, endpoint
+):
     announcement = AnnouncementFactory(body="=HYPERLINK(1) is a promise.")
     CommitmentFactory(
         announcement=announcement,
@@ -121,115 +159,81 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(clie
         source_quote="is a promise",
     )
 
-    (row,) = read_csv(client.get("/commitments.csv"))
+    (row,) = read_csv(client.get(endpoint))
 
     assert row["title"] == '\'=HYPERLINK("http://example.org")'
     assert row["deadline as stated"] == "'+1 day"
 
 
-def test_csv_with_a_filter_naming_nothing_gets_400_json_naming_it(client):
-    response = client.get("/commitments.csv?status=done&agency=nobody")
+@BOTH
+def test_csv_with_a_filter_naming_nothing_gets_400_json_naming_it(client, endpoint):
+    response = client.get(url(endpoint, "status=done&agency=nobody"))
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert set(response.json()) == {"status", "agency"}
 
 
+def test_site_csv_is_searched_with_q_and_the_api_csv_with_search(client):
+    build_announcement()
+
+    site = read_csv(client.get(url(SITE, "q=violent")))
+    api = read_csv(client.get(url(API, "search=violent")))
+
+    assert (
+        [row["title"] for row in site]
+        == [row["title"] for row in api]
+        == ["Review how violent crime tips are handled"]
+    )
+
+
 @pytest.mark.parametrize("extra_commitments", [0, 30])
-def test_csv_costs_the_same_queries_whatever_its_size(
+def test_site_csv_costs_the_same_queries_whatever_its_size(
     client, django_assert_num_queries, extra_commitments
 ):
     build_announcement(extra_commitments=extra_commitments)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
-        # 2. the agencies the filter accepts
-        # 3. the topics the filter accepts
+        # 2. the commitments, overdue, late and latest update, with announcement
+        #    and lead agency, hashed for the ETag
+        # 3. RELEASE SAVEPOINT
+        # 4. the same query again, streamed as the response is sent
+        response = client.get(SITE)
+        body = content(response)
+
+    assert len(read_csv(response, body)) == 5 + extra_commitments
+
+
+@pytest.mark.parametrize("extra_commitments", [0, 30])
+def test_api_csv_costs_the_same_queries_whatever_its_size(
+    client, django_assert_num_queries, extra_commitments
+):
+    build_announcement(extra_commitments=extra_commitments)
+
+    with django_assert_num_queries(4):
+        # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
+        # 2. the agency filter's agency, by its slug
+        # 3. RELEASE SAVEPOINT
         # 4. the commitments, overdue, late and latest update, with announcement
-        #    and lead agency
-        # 5. RELEASE SAVEPOINT
-        response = client.get("/commitments.csv")
+        #    and lead agency, streamed as the response is sent (no JSON page)
+        response = client.get(url(API, "agency=doj&status=not_rated"))
+        body = content(response)
 
-    assert len(read_csv(response)) == 5 + extra_commitments
-
-
-# A commitment viewset wired the way the API's is: the CSV renderer beside JSON.
-class CommitmentSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Commitment
-        fields = ["id", "title"]
+    rows = read_csv(response, body)
+    assert [row["title"] for row in rows] == [
+        "Fully participate in the Federal Commission on School Safety"
+    ] + [f"Extra commitment {n}" for n in range(extra_commitments)]
 
 
-class TwoPerPage(pagination.PageNumberPagination):
-    page_size = 2
-
-
-class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Commitment.objects.all()
-    serializer_class = CommitmentSerializer
-    renderer_classes = [JSONRenderer, CommitmentCSVRenderer]
-    pagination_class = TwoPerPage
-    filter_backends = [DjangoFilterBackend]
-    filterset_fields = ["status"]
-
-    @action(detail=False)
-    def summary(self, request):
-        return Response({"total": self.filter_queryset(self.get_queryset()).count()})
-
-
-router = routers.SimpleRouter()
-router.register("commitments", CommitmentViewSet)
-urlpatterns = [
-    path("", include("commitments.site.urls")),
-    path("api/", include(router.urls)),
-]
-
-
-@pytest.mark.urls("tests.test_csv")
-def test_api_format_csv_exports_every_filtered_commitment_not_one_page(client):
-    build_announcement()
-
-    everything = read_csv(client.get("/api/commitments/?format=csv"))
-    not_rated = read_csv(client.get("/api/commitments/?format=csv&status=not_rated"))
-
-    assert len(everything) == 5
-    assert [row["title"] for row in not_rated] == [
-        "FBI certifies its NICS reporting",
-        "States improve their reporting of disqualifying records",
-        "Fully participate in the Federal Commission on School Safety",
-    ]
-    assert client.get("/api/commitments/").json()["count"] == 5
-
-
-@pytest.mark.urls("tests.test_csv")
-def test_api_format_csv_on_one_commitment_exports_its_row(client):
+def test_api_format_csv_is_for_the_list_only(client):
     announcement = build_announcement()
     tips = announcement.commitments.get(slug="tips-review")
 
-    (row,) = read_csv(client.get(f"/api/commitments/{tips.pk}/?format=csv"))
+    detail = client.get(f"/api/v1/commitments/{tips.pk}/?format=csv")
+    summary = client.get("/api/v1/commitments/summary/?format=csv")
 
-    assert row["title"] == "Review how violent crime tips are handled"
-
-
-@pytest.mark.urls("tests.test_csv")
-def test_api_format_csv_errors_stay_json(client):
-    bad_filter = client.get("/api/commitments/?format=csv&status=done")
-    missing = client.get("/api/commitments/999999/?format=csv")
-
-    assert bad_filter.status_code == 400
-    assert bad_filter["Content-Type"] == "application/json"
-    assert "status" in bad_filter.json()
-    assert missing.status_code == 404
-    assert missing["Content-Type"] == "application/json"
-    assert "detail" in missing.json()
-
-
-@pytest.mark.urls("tests.test_csv")
-def test_api_format_csv_on_another_action_of_the_viewset_answers_json(client):
-    build_announcement()
-
-    response = client.get("/api/commitments/summary/?format=csv")
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {"total": 5}
+    assert detail.status_code == 404
+    assert detail["Content-Type"] == "application/json"
+    assert summary.status_code == 404
+    assert summary["Content-Type"] == "application/json"

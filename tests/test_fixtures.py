@@ -6,6 +6,7 @@ every fixture row to the rules the models enforce."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 
@@ -87,8 +88,9 @@ def test_the_immediate_review_is_due_on_the_day(loaded):
 
 def test_the_announcement_holds_the_whole_text(loaded):
     announcement = Announcement.objects.get(slug=ANNOUNCEMENT)
-    with open("/work/shared/announcement-2018-03-12-doj.txt", encoding="utf-8") as text:
-        expected = text.read()
+    # The text as published, kept beside the fixture that loads it.
+    source = settings.BASE_DIR / "fixtures" / "announcement-2018-03-12-doj.txt"
+    expected = source.read_text(encoding="utf-8")
     assert announcement.body == expected
     assert announcement.announced_on == datetime.date(2018, 3, 12)
     assert announcement.issuer.slug == "doj"

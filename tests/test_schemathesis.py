@@ -104,12 +104,15 @@ def test_published_schema_is_what_was_tested(api_client):
     assert served.json() == published_schema()
 
 
+# Fuzzing every operation takes minutes: with the slow tests, which CI runs.
+@pytest.mark.slow
 @schema.parametrize()
 @settings(suppress_health_check=list(HealthCheck), deadline=None)
 def test_anonymous(case, seeded):
     case.call_and_validate()
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(suppress_health_check=list(HealthCheck), deadline=None)
 def test_as_editor(case, seeded):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from tests.factories import CommitmentFactory
@@ -65,16 +67,20 @@ def test_agency_page_costs_the_same_queries_whatever_its_size(
         )
         supported.supporting_agencies.add(announcement.issuer)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the agency with its parent
-        # 3. the agencies below it
-        # 4. the commitments it leads or supports, overdue and late, with
+        # 3. the commitments it leads or supports, overdue and late, with
         #    announcement, lead agency and topic
-        # 5. RELEASE SAVEPOINT
+        # 4. the agencies below it
+        # 5. the status, overdue and late counts of those it leads
+        # 6. RELEASE SAVEPOINT
         response = client.get("/agencies/doj/")
 
     assert response.status_code == 200
+    html = response.content.decode()
+    assert f"The {1 + 2 * extra_commitments} commitment" in html
+    assert html.count('class="commitment-item') == 2 + 2 * extra_commitments
 
 
 @pytest.mark.parametrize("extra_commitments", [0, 30])
@@ -91,3 +97,9 @@ def test_agency_list_costs_the_same_queries_whatever_its_size(
         response = client.get("/agencies/")
 
     assert response.status_code == 200
+    # The DOJ's row: it leads the commission and the extra commitments.
+    assert re.search(
+        rf"Department of Justice</a> \(DOJ\)</th>\s*<td>Federal</td>\s*"
+        rf'<td class="num">{1 + extra_commitments}</td>',
+        response.content.decode(),
+    )

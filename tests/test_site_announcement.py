@@ -71,11 +71,14 @@ def test_announcement_page_costs_the_same_queries_whatever_its_size(
 ):
     build_announcement(extra_commitments=extra_commitments)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the announcement with its issuer
         # 3. its commitments, overdue and late, with lead agency, topic and parent
-        # 4. RELEASE SAVEPOINT
+        # 4. their status, overdue and late counts
+        # 5. RELEASE SAVEPOINT
         response = client.get(URL)
 
     assert response.status_code == 200
+    html = response.content.decode()
+    assert f"{5 + extra_commitments} commitments ·" in html

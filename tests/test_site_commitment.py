@@ -135,3 +135,5 @@ def test_permalink_costs_the_same_queries_whatever_its_timeline_and_parts(
         response = client.get(URL)
 
     assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('href="/a/doj-school-safety-2018-03-12/part-') == extra

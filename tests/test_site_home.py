@@ -67,6 +67,9 @@ def test_home_costs_the_same_queries_whatever_the_number_of_commitments(
         response = client.get("/")
 
     assert response.status_code == 200
+    html = response.content.decode()
+    assert f"{5 + extra_commitments} commitments ·" in html
+    assert "Every submitting agency has certified or filed a plan." in html
 
 
 def test_home_says_so_when_there_is_nothing_yet(client):

@@ -39,6 +39,16 @@ def test_filters_by_status(client):
     assert 'value="fulfilled" id="id_status_4" checked' in response.content.decode()
 
 
+def test_the_form_keeps_its_widgets_once_the_api_has_used_the_same_filters(client):
+    build_announcement()
+    assert client.get("/api/schema/").status_code == 200
+
+    html = client.get("/commitments/?status=fulfilled").content.decode()
+
+    assert 'type="checkbox" name="status" value="fulfilled"' in html
+    assert '<option value="" selected>Any agency</option>' in html
+
+
 def test_filters_by_agency_lead_or_supporting(client):
     build_announcement()
 
@@ -90,23 +100,49 @@ def test_csv_link_keeps_the_current_filters_but_not_the_page(client):
     )
 
 
+def test_filters_with_the_apis_names_and_values(client):
+    build_announcement()
+
+    def titles(query):
+        response = client.get(f"/commitments/?{query}")
+        assert response.status_code == 200
+        return listed_titles(response)
+
+    assert titles("kind=ongoing") == [
+        "Fully participate in the Federal Commission on School Safety"
+    ]
+    assert titles("lead_agency=fbi&due_after=2018-04-01&due_before=2018-04-30") == [
+        "FBI certifies its NICS reporting"
+    ]
+    assert titles("late=true") == ["Certify NICS record reporting within 45 days"]
+    assert titles("announcement=doj-school-safety-2018-03-12&sort=-title") == [
+        "States improve their reporting of disqualifying records",
+        "Review how violent crime tips are handled",
+        "Fully participate in the Federal Commission on School Safety",
+        "FBI certifies its NICS reporting",
+        "Certify NICS record reporting within 45 days",
+    ]
+
+
 @pytest.mark.parametrize(
-    ("query", "named"),
+    ("query", "named", "message"),
     [
-        ("status=done", "status"),
-        ("agency=nobody", "agency"),
-        ("topic=nothing", "topic"),
-        ("overdue=maybe", "overdue"),
+        ("status=done", "status", "Select a valid choice."),
+        ("agency=nobody", "agency", "Nothing has the slug nobody."),
+        ("topic=nothing", "topic", "Nothing has the slug nothing."),
+        ("overdue=maybe", "overdue", "Enter true or false."),
+        ("kind=forever", "kind", "Select a valid choice."),
+        ("due_before=soon", "due_before", "Enter a valid date."),
     ],
 )
-def test_a_filter_naming_nothing_gets_400_naming_it(client, query, named):
+def test_a_filter_naming_nothing_gets_400_naming_it(client, query, named, message):
     build_announcement()
 
     response = client.get(f"/commitments/?{query}")
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert f'<li><a href="#id_{named}">{named}</a>: Select a valid choice.' in html
+    assert f'<li><a href="#id_{named}">{named}</a>: {message}' in html
     assert listed_titles(response) == []
 
 
@@ -125,14 +161,18 @@ def test_list_costs_the_same_queries_whatever_its_size(
 ):
     build_announcement(extra_commitments=extra_commitments)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
-        # 2. the agencies the filter offers
-        # 3. the topics the filter offers
-        # 4. the count of matching commitments (pagination)
-        # 5. the page of commitments, overdue, late and latest update, with
+        # 2. the agency filter's agency, by its slug
+        # 3. the count of matching commitments (pagination)
+        # 4. the page of commitments, overdue, late and latest update, with
         #    announcement, lead agency and topic
-        # 6. RELEASE SAVEPOINT
-        response = client.get("/commitments/?agency=doj&status=not_rated&q=the")
+        # 5.-8. the choices the form offers: agencies (for agency and for lead
+        #    agency), announcements, topics
+        # 9. RELEASE SAVEPOINT
+        response = client.get("/commitments/?agency=doj&status=not_rated&q=commi")
 
     assert response.status_code == 200
+    assert listed_titles(response) == [
+        "Fully participate in the Federal Commission on School Safety"
+    ] + [f"Extra commitment {n}" for n in range(extra_commitments)]

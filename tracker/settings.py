@@ -7,6 +7,7 @@ generated SECRET_KEY). The defaults are safe for a local demo only; README
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
@@ -113,7 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too, not memory: a live server's threads then get
     # connections of their own, so concurrent requests really run in parallel.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "db.sqlite3-test")}
+    # One file per test run (the process id), so two runs in one checkout never
+    # share (and destroy) each other's database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / f"db.sqlite3-test-{os.getpid()}")
+    }
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,17 +1,19 @@
 """The admin. Maintainers (model permissions) keep announcements, agencies, topics
-and commitments; editors (people listed on an agency) see the commitments led by
-their agencies, or by any agency below them, and record progress on them, nothing
-else. Only superusers delete, and deletions stay in the history."""
+and commitments; editors (people listed on an agency) see the commitments their
+agencies, or any agency below them, lead or support, and record progress on them,
+nothing else. Who is which is commitments.access's to say, as for the API. Only
+superusers delete, and deletions stay in the history."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from commitments import access
 from commitments.admin.forms import CommitmentAdminForm, ProgressUpdateForm
 from commitments.models import (
     TIMELINE_ORDER,
@@ -19,7 +21,6 @@ from commitments.models import (
     Announcement,
     Commitment,
     ProgressUpdate,
-    Status,
     Topic,
 )
 
@@ -28,23 +29,12 @@ admin.site.site_title = "Commitment Tracker"
 admin.site.index_title = "Announcements, commitments and their progress"
 
 
-def covered_agency_ids(request):
-    """The agencies whose commitments the signed-in user edits: the ones they are
-    an editor of and every agency below those. Computed once per request."""
-    if not hasattr(request, "_covered_agency_ids"):
-        ids = set()
-        if request.user.is_active and request.user.is_staff:
-            for agency in request.user.edited_agencies.all():
-                ids |= agency.get_descendant_ids()
-        request._covered_agency_ids = ids
-    return request._covered_agency_ids
-
-
 def covers(request, commitment=None):
     """Whether the user is an editor of this commitment (of some commitment, when
     none is given)."""
-    ids = covered_agency_ids(request)
-    return bool(ids) and (commitment is None or commitment.lead_agency_id in ids)
+    if commitment is None:
+        return access.is_editor(request.user)
+    return access.covers(request.user, commitment)
 
 
 class SuperusersDeleteMixin:
@@ -72,11 +62,7 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.overdue()
         if self.value() == "no":
-            return queryset.filter(
-                Q(due_date__isnull=True)
-                | Q(due_date__gte=timezone.localdate())
-                | Q(status__in=Status.final())
-            )
+            return queryset.not_overdue()
         return queryset
 
 
@@ -104,7 +90,7 @@ class ProgressUpdateInline(SuperusersDeleteMixin, admin.TabularInline):
         return super().has_view_permission(request, obj) or covers(request, obj)
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) or covers(request, obj)
+        return access.can_add_progress(request.user, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
@@ -232,7 +218,7 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
         queryset = super().get_queryset(request)
         if super().has_view_permission(request):
             return queryset
-        return queryset.filter(lead_agency_id__in=covered_agency_ids(request))
+        return queryset.filter(pk__in=access.covered_commitments(request.user))
 
     def has_module_permission(self, request):
         return super().has_module_permission(request) or covers(request)
@@ -378,7 +364,9 @@ class TopicAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
 
 
 class ProgressUpdateAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
-    """All progress, newest first. Editors add progress from the commitment's page."""
+    """All progress, newest first. Editors add progress from the commitment's page;
+    one who also holds the progress permissions may, here, add or change progress
+    only on the commitments they cover."""
 
     form = ProgressUpdateForm
     list_display = ["reported_on", "commitment", "status", "author"]
@@ -398,7 +386,21 @@ class ProgressUpdateAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     ]
     readonly_fields = ["author", "created_at"]
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or access.can_add_progress(request.user, obj.commitment)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The choices the form accepts, not only those the autocomplete offers: a
+        # commitment id typed into the request is checked against these too.
+        if db_field.name == "commitment" and not access.is_maintainer(request.user):
+            kwargs["queryset"] = access.covered_commitments(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
+        if not access.can_add_progress(request.user, obj.commitment):
+            raise PermissionDenied
         if not change:
             obj.author = request.user
         super().save_model(request, obj, form, change)

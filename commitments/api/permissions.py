@@ -19,12 +19,12 @@ class ModelPermissionsOrAnonReadOnly(permissions.DjangoModelPermissionsOrAnonRea
 
 
 class CanAddProgressOrReadOnly(permissions.BasePermission):
-    """Reads for anyone; a progress POST by a maintainer or an editor of the
-    commitment's lead agency (or of an agency above it)."""
+    """Reads for anyone; a progress POST by a maintainer or an editor who covers
+    the commitment (commitments.access.can_add_progress, as in the admin)."""
 
     message = (
-        "Only maintainers and editors of this commitment's lead agency (or of an "
-        "agency above it) may add progress to it."
+        "Only maintainers and the editors of an agency that leads or supports this "
+        "commitment (or of an agency above one of those) may add progress to it."
     )
 
     def has_permission(self, request, view):

@@ -6,7 +6,7 @@ import json
 
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from commitments.api.exceptions import (
 from commitments.api.pagination import CommitmentPagination
 from commitments.api.permissions import CanAddProgressOrReadOnly
 from commitments.api.renderers import CommitmentCSVRenderer
+from commitments.exports import csv_response
 from commitments.filtersets import CommitmentFilterSet, ProgressUpdateFilterSet
 from commitments.history import history_entries
 from commitments.models import (
@@ -93,57 +94,34 @@ class AnnouncementViewSet(
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
 
-def status_counts(today):
-    """The summary's counts, as aggregates over a queryset of commitments."""
-    final = Status.final()
-    counts = {"total": Count("id")}
-    for status in Status:
-        counts[status.value] = Count("id", filter=Q(status=status))
-    counts["overdue"] = Count("id", filter=Q(due_date__lt=today) & ~Q(status__in=final))
-    counts["late"] = Count(
-        "id",
-        filter=Q(
-            status__in=final,
-            due_date__isnull=False,
-            final_assessed_on__gt=F("due_date"),
-        ),
-    )
-    return counts
-
-
-def summary_entry(row):
-    return {
-        "total": row["total"],
-        "by_status": {status.value: row[status.value] for status in Status},
-        "overdue": row["overdue"],
-        "late": row["late"],
-    }
-
-
 def summarize(commitments):
     """Counts by status, overdue and late, overall and by lead agency: one
     grouped aggregate query whatever the number of commitments. Every commitment
     has exactly one lead agency, so the overall counts are the sums of the
     agencies' counts."""
-    counts = status_counts(timezone.localdate())
-    by_agency = list(
-        commitments.order_by()
-        .values("lead_agency__slug", "lead_agency__name")
-        .annotate(**counts)
-        .order_by("lead_agency__name", "lead_agency__slug")
-    )
-    overall = {name: sum(row[name] for row in by_agency) for name in counts}
+    by_agency = commitments.status_counts_by("lead_agency__name", "lead_agency__slug")
+    overall = {
+        "total": sum(counts["total"] for _, counts in by_agency),
+        "by_status": {
+            status.value: sum(
+                counts["by_status"][status.value] for _, counts in by_agency
+            )
+            for status in Status
+        },
+        "overdue": sum(counts["overdue"] for _, counts in by_agency),
+        "late": sum(counts["late"] for _, counts in by_agency),
+    }
     return {
-        **summary_entry(overall),
+        **overall,
         "by_agency": [
             {
                 "agency": {
-                    "slug": row["lead_agency__slug"],
-                    "name": row["lead_agency__name"],
+                    "slug": agency["lead_agency__slug"],
+                    "name": agency["lead_agency__name"],
                 },
-                **summary_entry(row),
+                **counts,
             }
-            for row in by_agency
+            for agency, counts in by_agency
         ],
     }
 
@@ -253,6 +231,14 @@ class CommitmentViewSet(
             .order_by("id")
         )
 
+    def list(self, request, *args, **kwargs):
+        if isinstance(request.accepted_renderer, CommitmentCSVRenderer):
+            # Every row the filters select, streamed from one query; no JSON page
+            # is built. A bad filter raises here, before anything is sent.
+            commitments = self.filter_queryset(Commitment.objects.all())
+            return csv_response(commitments, request)
+        return super().list(request, *args, **kwargs)
+
     def retrieve(self, request, *args, **kwargs):
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match:
@@ -320,9 +306,9 @@ class CommitmentViewSet(
         parameters=[IDEMPOTENCY_KEY],
         request=api.ProgressUpdateSerializer,
         responses={201: api.ProgressUpdateSerializer},
-        description="Add a progress update (maintainers, and editors of the "
-        "commitment's lead agency or an agency above it). The commitment's status "
-        "follows its latest update by reported_on.",
+        description="Add a progress update (maintainers, and editors of an agency "
+        "that leads or supports the commitment, or of an agency above one of "
+        "those). The commitment's status follows its latest update by reported_on.",
     )
     @action(
         detail=True,

@@ -8,7 +8,6 @@ URL of the page it follows."""
 import datetime
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -108,7 +107,5 @@ class AgencyFeed(ProgressFeed):
         return reverse("public:agency", args=[obj.slug])
 
     def items(self, obj):
-        supported = Commitment.objects.filter(supporting_agencies=obj).values("pk")
-        return self.updates().filter(
-            Q(commitment__lead_agency=obj) | Q(commitment__in=supported)
-        )[:ENTRIES_PER_FEED]
+        commitments = Commitment.objects.of_agencies([obj]).values("pk")
+        return self.updates().filter(commitment__in=commitments)[:ENTRIES_PER_FEED]

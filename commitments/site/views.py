@@ -5,14 +5,15 @@ answers conditional GETs with 304."""
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.utils.decorators import decorator_from_middleware
 
-from commitments.exports import commitments_for_export, write_commitments_csv
+from commitments.exports import commitments_for_export, csv_etag, csv_response
+from commitments.filtersets import CommitmentSiteFilterSet
 from commitments.models import (
     STATUS_DEFINITIONS,
     Agency,
@@ -20,9 +21,7 @@ from commitments.models import (
     Commitment,
     ProgressUpdate,
     Status,
-    Topic,
 )
-from commitments.site.filters import CommitmentSiteFilter
 from commitments.site.highlight import highlight_paragraphs, locate_quotes
 
 # The ETag is a hash of the page itself: always right, whatever changed the data
@@ -43,7 +42,8 @@ def commitment_path(commitment):
 @dataclass
 class Scorecard:
     """How a set of commitments stands: counts per status (with labels, so a meter
-    never relies on colour), overdue and late."""
+    never relies on colour), overdue and late, as CommitmentQuerySet.status_counts
+    gives them."""
 
     counts: dict = field(default_factory=dict)
     overdue: int = 0
@@ -67,38 +67,17 @@ class Scorecard:
         ]
 
     @classmethod
-    def of(cls, commitments):
-        """From commitments already loaded with `annotate_overdue()`."""
-        card = cls()
-        for commitment in commitments:
-            card.counts[commitment.status] = card.counts.get(commitment.status, 0) + 1
-            card.overdue += bool(commitment.overdue)
-            card.late += bool(commitment.late)
-        return card
+    def of(cls, counts):
+        return cls(
+            counts=counts["by_status"], overdue=counts["overdue"], late=counts["late"]
+        )
 
 
 def scorecards_by(group_field):
     """One query: a Scorecard per value of `group_field` (e.g. announcement_id)."""
-    rows = (
-        Commitment.objects.annotate_overdue()
-        .values(group_field)
-        .annotate(
-            n_overdue=Count("pk", filter=Q(overdue=True)),
-            n_late=Count("pk", filter=Q(late=True)),
-            **{
-                f"n_{status}": Count("pk", filter=Q(status=status))
-                for status in Status.values
-            },
-        )
-        .order_by()
-    )
     return {
-        row[group_field]: Scorecard(
-            counts={status: row[f"n_{status}"] for status in Status.values},
-            overdue=row["n_overdue"],
-            late=row["n_late"],
-        )
-        for row in rows
+        values[group_field]: Scorecard.of(counts)
+        for values, counts in Commitment.objects.status_counts_by(group_field)
     }
 
 
@@ -155,7 +134,7 @@ def announcement_detail(request, slug):
             "announcement": announcement,
             "paragraphs": highlight_paragraphs(announcement.body, spans),
             "groups": group_by_status(commitments),
-            "scorecard": Scorecard.of(commitments),
+            "scorecard": Scorecard.of(announcement.commitments.status_counts()),
             "unplaced": [c for c in commitments if c.quote_number is None],
         },
     )
@@ -227,9 +206,8 @@ def agency_list(request):
 @conditional_get
 def agency_detail(request, slug):
     agency = get_object_or_404(Agency.objects.select_related("parent"), slug=slug)
-    supported = Commitment.objects.filter(supporting_agencies=agency).values("pk")
     commitments = list(
-        Commitment.objects.filter(Q(lead_agency=agency) | Q(pk__in=supported))
+        Commitment.objects.of_agencies([agency])
         .annotate_overdue()
         .select_related("announcement", "lead_agency", "topic")
     )
@@ -242,17 +220,10 @@ def agency_detail(request, slug):
             "sub_agencies": list(agency.children.all()),
             "led": led,
             "supported": [c for c in commitments if c.lead_agency_id != agency.pk],
-            "scorecard": Scorecard.of(led),
+            "scorecard": Scorecard.of(
+                Commitment.objects.filter(lead_agency=agency).status_counts()
+            ),
         },
-    )
-
-
-def _filterset(request, queryset):
-    return CommitmentSiteFilter(
-        request.GET,
-        queryset=queryset,
-        agencies=Agency.objects.values_list("slug", "name"),
-        topics=Topic.objects.values_list("slug", "name"),
     )
 
 
@@ -264,8 +235,9 @@ def _query_without_page(request):
 
 @conditional_get
 def commitment_list(request):
-    filterset = _filterset(
-        request, commitments_for_export(Commitment.objects.select_related("topic"))
+    filterset = CommitmentSiteFilterSet(
+        request.GET,
+        queryset=commitments_for_export(Commitment.objects.select_related("topic")),
     )
     valid = filterset.is_valid()
     page = Paginator(
@@ -285,16 +257,18 @@ def commitment_list(request):
     )
 
 
-@conditional_get
 def commitments_csv(request):
-    filterset = _filterset(request, Commitment.objects.all())
+    """Every commitment the list's filters select, streamed. Its ETag is the hash
+    of the CSV, read once before the download is sent (and not sent at all when
+    the client already holds it)."""
+    filterset = CommitmentSiteFilterSet(request.GET, queryset=Commitment.objects.all())
     if not filterset.is_valid():
         return JsonResponse(filterset.errors, status=400)
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="commitments.csv"'},
-    )
-    write_commitments_csv(filterset.qs, response, request)
+    etag = csv_etag(filterset.qs, request)
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = csv_response(filterset.qs, request)
+    response["ETag"] = etag
     return response
 
 
