@@ -121,10 +121,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_agency(self, queryset, name, agency):
-        supported = Commitment.supporting_agencies.through.objects.filter(
-            agency=agency
-        ).values("commitment_id")
-        return queryset.filter(Q(lead_agency=agency) | Q(pk__in=supported))
+        return queryset.of_agency(agency)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Commitment.objects.overdue().values("pk")

@@ -135,6 +135,8 @@ class AnnouncementSerializer(StrictModelSerializer):
             "issuer",
             "announced_on",
             "source_url",
+            "text_source_url",
+            "text_source_note",
             "summary",
             "body",
         ]

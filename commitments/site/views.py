@@ -77,10 +77,10 @@ class Scorecard:
         return card
 
 
-def scorecards_by(group_field):
+def scorecards_by(group_field, commitments=Commitment.objects):
     """One query: a Scorecard per value of `group_field` (e.g. announcement_id)."""
     rows = (
-        Commitment.objects.annotate_overdue()
+        commitments.annotate_overdue()
         .values(group_field)
         .annotate(
             n_overdue=Count("pk", filter=Q(overdue=True)),
@@ -203,22 +203,24 @@ def commitment_detail(request, announcement_slug, slug):
 @conditional_get
 def agency_list(request):
     agencies = list(Agency.objects.all())
-    cards = scorecards_by("lead_agency_id")
+    leads = scorecards_by("lead_agency_id")
+    supports = scorecards_by("supporter", Commitment.objects.by_supporter())
     for agency in agencies:
-        agency.scorecard = cards.get(agency.pk, Scorecard())
+        agency.leads = leads.get(agency.pk, Scorecard())
+        agency.supports = supports.get(agency.pk, Scorecard())
     return render(request, "commitments/agency_list.html", {"agencies": agencies})
 
 
 @conditional_get
 def agency_detail(request, slug):
     agency = get_object_or_404(Agency.objects.select_related("parent"), slug=slug)
-    supported = Commitment.objects.filter(supporting_agencies=agency).values("pk")
     commitments = list(
-        Commitment.objects.filter(Q(lead_agency=agency) | Q(pk__in=supported))
+        Commitment.objects.of_agency(agency)
         .annotate_overdue()
         .select_related("announcement", "lead_agency", "topic")
     )
     led = [c for c in commitments if c.lead_agency_id == agency.pk]
+    supported = [c for c in commitments if c.lead_agency_id != agency.pk]
     return render(
         request,
         "commitments/agency.html",
@@ -226,8 +228,9 @@ def agency_detail(request, slug):
             "agency": agency,
             "sub_agencies": list(agency.children.all()),
             "led": led,
-            "supported": [c for c in commitments if c.lead_agency_id != agency.pk],
-            "scorecard": Scorecard.of(led),
+            "supported": supported,
+            "leads": Scorecard.of(led),
+            "supports": Scorecard.of(supported),
         },
     )
 
