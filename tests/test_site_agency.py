@@ -1,4 +1,5 @@
 import pytest
+from django.core.management import call_command
 
 from commitments.models import Agency, Commitment
 from tests.factories import CommitmentFactory
@@ -138,3 +139,18 @@ def test_agency_list_costs_the_same_queries_whatever_its_size(
 
     assert response.status_code == 200
     assert '<td class="num">1</td>' in response.content.decode()
+
+
+def test_the_demo_fbi_page_counts_the_nics_and_tip_work_it_supports(client):
+    call_command("loaddata", "doj-2018-03-12", verbosity=0)
+
+    html = client.get("/agencies/fbi/").content.decode()
+
+    # It leads the reports to states on their missing records, and supports the
+    # NICS certification and both pieces of work on tips.
+    assert '<h3 id="leads-heading">Leads 1</h3>' in html
+    supports = html.index('<h3 id="supports-heading">Supports 3</h3>')
+    # The certification and the tip review were both assessed after their
+    # deadlines.
+    assert html.index("3 commitments ·", supports)
+    assert html.index("2 late", supports)

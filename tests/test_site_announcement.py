@@ -1,4 +1,5 @@
 import pytest
+from django.core.management import call_command
 
 from commitments.models import Announcement
 from tests.factories import AnnouncementFactory, CommitmentFactory
@@ -136,3 +137,21 @@ def test_announcement_page_costs_the_same_queries_whatever_its_size(
         response = client.get(URL)
 
     assert response.status_code == 200
+
+
+def test_the_demo_announcement_links_the_release_and_the_article(client):
+    call_command("loaddata", "doj-2018-03-12", verbosity=0)
+
+    html = client.get(URL).content.decode()
+
+    assert (
+        '<a href="https://www.justice.gov/opa/pr/attorney-general-sessions-announces-'
+        'new-actions-improve-school-safety-and-better-enforce">Read it on '
+        "www.justice.gov</a>"
+    ) in html
+    assert "news article of 14 March 2018" in html
+    assert (
+        '<a href="https://freebeacon.com/national-security/doj-announces-plan-'
+        'prosecute-gun-crimes-assist-arming-school-officials/">Read it on '
+        "freebeacon.com</a>"
+    ) in html
