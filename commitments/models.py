@@ -266,11 +266,27 @@ class Announcement(models.Model):
         "reporting them). Deadlines given in days count from it."
     )
     source_url = models.URLField(
-        max_length=500, blank=True, help_text="Leave blank rather than guess."
+        max_length=500,
+        blank=True,
+        help_text="The official document (the issuer's own release). Leave blank "
+        "rather than guess.",
     )
     summary = models.TextField(blank=True)
     body = models.TextField(
         help_text="The full text. Every commitment's quote must occur in it."
+    )
+    text_source_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="Where the text was taken from, when not from the official "
+        "document (a news report of the announcement, say). Blank when the text "
+        "is the official document's.",
+    )
+    text_source_note = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="What that other source is, in a sentence readers will see: "
+        "who published it and when.",
     )
 
     history = HistoricalRecords()
@@ -387,6 +403,15 @@ class CommitmentQuerySet(models.QuerySet):
             late=models.ExpressionWrapper(
                 self.late_q(), output_field=models.BooleanField()
             ),
+        )
+
+    def by_supporter(self):
+        """One row per commitment and agency that supports it without leading it,
+        the agency's id in `supporter`: group by it to count what each supports."""
+        return (
+            self.annotate(supporter=F("supporting_agencies"))
+            .exclude(supporter__isnull=True)
+            .exclude(supporter=F("lead_agency"))
         )
 
     def overdue(self, today=None):

@@ -128,6 +128,24 @@ def test_announcement_page_lists_its_commitments(client, staff_user):
     assert "Elsewhere" not in page
 
 
+def test_announcement_form_records_where_its_text_came_from(client, staff_user):
+    announcement = CommitmentFactory().announcement
+    client.force_login(staff_user)
+    url = reverse("admin:commitments_announcement_change", args=[announcement.pk])
+    data = form_data(client.get(url))
+    data["text_source_url"] = "https://news.example.com/2018/03/14/report"
+    data["text_source_note"] = "A news report of 14 March 2018 on the announcement."
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    announcement.refresh_from_db()
+    assert announcement.text_source_url == "https://news.example.com/2018/03/14/report"
+    assert announcement.text_source_note == (
+        "A news report of 14 March 2018 on the announcement."
+    )
+
+
 def test_admin_index_and_other_lists_render(client, staff_user):
     ProgressUpdateFactory()
     client.force_login(staff_user)

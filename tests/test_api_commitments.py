@@ -25,14 +25,19 @@ def etag_of(client, commitment):
 def test_detail_reads_as_in_the_design(api_client):
     doj = AgencyFactory(slug="doj", name="Department of Justice")
     fbi = AgencyFactory(slug="fbi", name="Federal Bureau of Investigation")
+    nics_agencies = AgencyFactory(
+        slug="nics-federal-agencies",
+        name="Federal agencies that submit records to NICS",
+    )
     announcement = AnnouncementFactory(slug="doj-2018", issuer=doj)
     commitment = CommitmentFactory(
         time_bound=True,
         slug="nics-certification",
         announcement=announcement,
+        lead_agency=nics_agencies,
         topic=TopicFactory(slug="background-checks"),
     )
-    commitment.supporting_agencies.add(fbi)
+    commitment.supporting_agencies.add(fbi, doj)
 
     response = api_client.get(f"/api/v1/commitments/{commitment.pk}/")
 
@@ -43,9 +48,13 @@ def test_detail_reads_as_in_the_design(api_client):
     assert body["slug"] == "nics-certification"
     assert body["announcement"] == "doj-2018"
     assert body["parent"] is None
-    assert body["lead_agency"] == {"slug": "doj", "name": "Department of Justice"}
+    assert body["lead_agency"] == {
+        "slug": "nics-federal-agencies",
+        "name": "Federal agencies that submit records to NICS",
+    }
     assert body["supporting_agencies"] == [
-        {"slug": "fbi", "name": "Federal Bureau of Investigation"}
+        {"slug": "doj", "name": "Department of Justice"},
+        {"slug": "fbi", "name": "Federal Bureau of Investigation"},
     ]
     assert body["topic"] == "background-checks"
     assert body["kind"] == "time_bound"

@@ -121,6 +121,45 @@ def test_maintainer_creates_an_announcement(api_client, maintainer):
 
     assert response.status_code == 201, response.json()
     assert Announcement.objects.get(slug="doj-2019").issuer.slug == "doj"
+    # Nothing said about provenance: blank, not invented.
+    assert response.json()["source_url"] == ""
+    assert response.json()["text_source_url"] == ""
+    assert response.json()["text_source_note"] == ""
+
+
+def test_announcement_names_its_release_and_where_its_text_came_from(
+    api_client, maintainer
+):
+    AnnouncementFactory(slug="doj-2018", body="Text.")
+    authorize(api_client, maintainer)
+
+    response = api_client.patch(
+        "/api/v1/announcements/doj-2018/",
+        {
+            "source_url": "https://www.justice.gov/opa/pr/release",
+            "text_source_url": "https://news.example.com/report",
+            "text_source_note": "A news report of the announcement.",
+        },
+    )
+
+    assert response.status_code == 200, response.json()
+    body = api_client.get("/api/v1/announcements/doj-2018/").json()
+    assert body["source_url"] == "https://www.justice.gov/opa/pr/release"
+    assert body["text_source_url"] == "https://news.example.com/report"
+    assert body["text_source_note"] == "A news report of the announcement."
+
+
+def test_a_text_source_that_is_not_a_url_is_refused(api_client, maintainer):
+    AnnouncementFactory(slug="doj-2018")
+    authorize(api_client, maintainer)
+
+    response = api_client.patch(
+        "/api/v1/announcements/doj-2018/", {"text_source_url": "the newspaper"}
+    )
+
+    assert response.status_code == 400
+    assert "text_source_url" in response.json()
+    assert Announcement.objects.get(slug="doj-2018").text_source_url == ""
 
 
 def test_announcement_text_cannot_drop_a_commitments_quote(api_client, maintainer):

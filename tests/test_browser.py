@@ -204,16 +204,18 @@ def test_a_reader_filters_the_list_and_opens_an_agency(
 
     browser.get(live_server.url + "/")
     browser.find_element(By.LINK_TEXT, "All commitments").click()
-    browser.find_element(By.CSS_SELECTOR, "input[name=status][value=not_rated]").click()
+    browser.find_element(
+        By.CSS_SELECTOR, "input[name=status][value=in_progress]"
+    ).click()
     browser.find_element(By.CSS_SELECTOR, "input[name=q]").send_keys("the\n")
 
-    assert "status=not_rated" in browser.current_url
+    assert "status=in_progress" in browser.current_url
     assert "q=the" in browser.current_url
     csv_link = browser.find_element(By.PARTIAL_LINK_TEXT, "as CSV")
-    assert "status=not_rated" in csv_link.get_attribute("href")
+    assert "status=in_progress" in csv_link.get_attribute("href")
     statuses = browser.find_elements(By.CSS_SELECTOR, "table.commitments .status")
     assert statuses
-    assert {status.text for status in statuses} == {"Not yet rated"}
+    assert {status.text for status in statuses} == {"In progress"}
     assert_accessible(browser, "list")
     screenshot(browser, "list")
 

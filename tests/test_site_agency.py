@@ -1,7 +1,9 @@
 import re
 
 import pytest
+from django.core.management import call_command
 
+from commitments.models import Agency, Commitment
 from tests.factories import CommitmentFactory
 from tests.site_data import build_announcement
 
@@ -20,10 +22,12 @@ def test_agency_page_lists_what_it_leads_and_supports_with_a_scorecard(client):
     supported = html.index('id="supported-heading"')
     assert led < html.index("Fully participate in the Federal Commission") < supported
     assert html.index("Certify NICS record reporting within 45 days") > supported
-    # The scorecard counts the commitments it leads, each status written out.
-    assert "The 1 commitment Department of Justice leads." in html
-    assert "Not yet rated: <strong>1</strong>" in html
-    assert "0 overdue" in html
+    # The scorecard counts what it leads and what it supports apart, each status
+    # written out: it leads the commission and supports the NICS certification.
+    leads = html.index('<h3 id="leads-heading">Leads 1</h3>')
+    supports = html.index('<h3 id="supports-heading">Supports 1</h3>')
+    assert html.index("Not yet rated: <strong>1</strong>", leads) < supports
+    assert html.index("Fulfilled: <strong>1</strong>", supports) < led
     # The FBI sits below the DOJ.
     assert '<a href="/agencies/fbi/">Federal Bureau of Investigation</a>' in html
     assert 'href="/feeds/agencies/doj.atom"' in html
@@ -36,9 +40,33 @@ def test_agency_scorecard_counts_overdue(client):
 
     html = client.get("/agencies/fbi/").content.decode()
 
-    assert "The 2 commitments Federal Bureau of Investigation leads." in html
+    assert '<h3 id="leads-heading">Leads 2</h3>' in html
     assert "2 overdue" in html
+    assert '<h3 id="supports-heading">Supports 0</h3>' in html
     assert 'part of <a href="/agencies/doj/">Department of Justice</a>' in html
+
+
+def test_supported_commitments_count_apart_with_their_overdue(client):
+    announcement = build_announcement()
+    fbi = Agency.objects.get(slug="fbi")
+    # Overdue: the state reporting has no deadline; give the FBI a late-running one
+    # to support, and one the FBI both leads and (wrongly) lists as supporting.
+    supported = CommitmentFactory(
+        announcement=announcement,
+        slug="supported-overdue",
+        source_quote="better protect schools",
+        kind=Commitment.Kind.TIME_BOUND,
+        due_in_days=10,
+    )
+    supported.supporting_agencies.add(fbi)
+    announcement.commitments.get(slug="tips-review").supporting_agencies.add(fbi)
+
+    html = client.get("/agencies/fbi/").content.decode()
+
+    supports = html.index('<h3 id="supports-heading">Supports 1</h3>')
+    assert html.index("1 commitment ·", supports)
+    assert html.index("1 overdue", supports)
+    assert '<h3 id="leads-heading">Leads 2</h3>' in html
 
 
 def test_agency_list_shows_every_agency_with_its_counts(client):
@@ -48,6 +76,24 @@ def test_agency_list_shows_every_agency_with_its_counts(client):
 
     assert '<a href="/agencies/states/">State governments</a>' in html
     assert '<a href="/agencies/fbi/">Federal Bureau of Investigation</a> (FBI)' in html
+
+
+def test_agency_list_counts_what_each_leads_and_supports(client):
+    build_announcement()
+
+    html = client.get("/agencies/").content.decode()
+
+    def row(name):
+        start = html.index(f">{name}</a>")
+        cells = html[start : html.index("</tr>", start)].split('<td class="num">')
+        return [int(cell.split("<")[0]) for cell in cells[1:]]
+
+    # Leads, overdue, late; supports, overdue, late.
+    # It supports the NICS certification, which was met late.
+    assert row("Department of Justice") == [1, 0, 0, 1, 0, 1]
+    # The NICS certification: fulfilled after its deadline, so late.
+    assert row("Federal agencies that submit records to NICS") == [1, 0, 1, 0, 0, 0]
+    assert row("Federal Bureau of Investigation") == [2, 2, 0, 0, 0, 0]
 
 
 def test_unknown_agency_is_404(client):
@@ -89,11 +135,12 @@ def test_agency_list_costs_the_same_queries_whatever_its_size(
 ):
     build_announcement(extra_commitments=extra_commitments)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the agencies
         # 3. the status, overdue and late counts per lead agency, grouped
-        # 4. RELEASE SAVEPOINT
+        # 4. the same counts per supporting agency, grouped
+        # 5. RELEASE SAVEPOINT
         response = client.get("/agencies/")
 
     assert response.status_code == 200
@@ -103,3 +150,19 @@ def test_agency_list_costs_the_same_queries_whatever_its_size(
         rf'<td class="num">{1 + extra_commitments}</td>',
         response.content.decode(),
     )
+    assert '<td class="num">1</td>' in response.content.decode()
+
+
+def test_the_demo_fbi_page_counts_the_nics_and_tip_work_it_supports(client):
+    call_command("loaddata", "doj-2018-03-12", verbosity=0)
+
+    html = client.get("/agencies/fbi/").content.decode()
+
+    # It leads the reports to states on their missing records, and supports the
+    # NICS certification and both pieces of work on tips.
+    assert '<h3 id="leads-heading">Leads 1</h3>' in html
+    supports = html.index('<h3 id="supports-heading">Supports 3</h3>')
+    # The certification and the tip review were both assessed after their
+    # deadlines.
+    assert html.index("3 commitments ·", supports)
+    assert html.index("2 late", supports)

@@ -1,5 +1,7 @@
 import pytest
+from django.core.management import call_command
 
+from commitments.models import Announcement
 from tests.factories import AnnouncementFactory, CommitmentFactory
 from tests.site_data import build_announcement
 
@@ -61,6 +63,62 @@ def test_a_commitment_whose_quote_is_missing_is_still_listed(client):
     assert f'href="/a/short/{commitment.slug}/"' in html
 
 
+def test_announcement_page_names_the_official_release_and_where_the_text_came_from(
+    client,
+):
+    AnnouncementFactory(
+        slug="reported",
+        source_url="https://www.justice.gov/opa/pr/release",
+        text_source_url="https://news.example.com/2018/03/14/report",
+        text_source_note="A news report of 14 March 2018 on the announcement.",
+    )
+
+    html = client.get("/a/reported/").content.decode()
+
+    assert (
+        "<dt>Official release</dt>\n  <dd>"
+        '<a href="https://www.justice.gov/opa/pr/release">Read it on www.justice.gov'
+        "</a></dd>"
+    ) in html
+    where = html.index("<dt>Where the text comes from</dt>")
+    assert html.index("A news report of 14 March 2018 on the announcement.", where)
+    assert html.index(
+        '<a href="https://news.example.com/2018/03/14/report">'
+        "Read it on news.example.com</a>",
+        where,
+    )
+
+
+def test_announcement_page_says_when_the_text_is_the_official_release(client):
+    AnnouncementFactory(slug="official", source_url="https://www.justice.gov/opa/pr/x")
+
+    html = client.get("/a/official/").content.decode()
+
+    assert (
+        "<dt>Where the text comes from</dt>\n  <dd>The official release.</dd>" in html
+    )
+
+
+def test_announcement_page_without_a_known_release_invents_none(client):
+    AnnouncementFactory(slug="unknown", source_url="")
+    AnnouncementFactory(
+        slug="noted", source_url="", text_source_note="A copy kept by a library."
+    )
+    # A fixture row skips URL validation: a script URL must not become a link.
+    Announcement.objects.filter(slug="unknown").update(
+        text_source_url="javascript:alert(1)", text_source_note=""
+    )
+
+    html = client.get("/a/unknown/").content.decode()
+
+    assert "<dt>Official release</dt>\n  <dd>Not on record.</dd>" in html
+    assert "Where the text comes from" not in html
+    assert "javascript:" not in html
+    noted = client.get("/a/noted/").content.decode()
+    assert "Not on record." in noted
+    assert "A copy kept by a library." in noted
+
+
 def test_unknown_announcement_is_404(client):
     assert client.get("/a/no-such-announcement/").status_code == 404
 
@@ -82,3 +140,21 @@ def test_announcement_page_costs_the_same_queries_whatever_its_size(
     assert response.status_code == 200
     html = response.content.decode()
     assert f"{5 + extra_commitments} commitments ·" in html
+
+
+def test_the_demo_announcement_links_the_release_and_the_article(client):
+    call_command("loaddata", "doj-2018-03-12", verbosity=0)
+
+    html = client.get(URL).content.decode()
+
+    assert (
+        '<a href="https://www.justice.gov/opa/pr/attorney-general-sessions-announces-'
+        'new-actions-improve-school-safety-and-better-enforce">Read it on '
+        "www.justice.gov</a>"
+    ) in html
+    assert "news article of 14 March 2018" in html
+    assert (
+        '<a href="https://freebeacon.com/national-security/doj-announces-plan-'
+        'prosecute-gun-crimes-assist-arming-school-officials/">Read it on '
+        "freebeacon.com</a>"
+    ) in html

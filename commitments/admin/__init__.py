@@ -331,6 +331,8 @@ class AnnouncementAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
         "issuer",
         "announced_on",
         "source_url",
+        "text_source_url",
+        "text_source_note",
         "summary",
         "body",
     ]

@@ -206,6 +206,8 @@ class AnnouncementSerializer(StrictModelSerializer):
             "issuer",
             "announced_on",
             "source_url",
+            "text_source_url",
+            "text_source_note",
             "summary",
             "body",
         ]

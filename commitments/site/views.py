@@ -73,11 +73,11 @@ class Scorecard:
         )
 
 
-def scorecards_by(group_field):
+def scorecards_by(group_field, commitments=Commitment.objects):
     """One query: a Scorecard per value of `group_field` (e.g. announcement_id)."""
     return {
         values[group_field]: Scorecard.of(counts)
-        for values, counts in Commitment.objects.status_counts_by(group_field)
+        for values, counts in commitments.status_counts_by(group_field)
     }
 
 
@@ -197,9 +197,11 @@ def timeline(commitment):
 @conditional_get
 def agency_list(request):
     agencies = list(Agency.objects.all())
-    cards = scorecards_by("lead_agency_id")
+    leads = scorecards_by("lead_agency_id")
+    supports = scorecards_by("supporter", Commitment.objects.by_supporter())
     for agency in agencies:
-        agency.scorecard = cards.get(agency.pk, Scorecard())
+        agency.leads = leads.get(agency.pk, Scorecard())
+        agency.supports = supports.get(agency.pk, Scorecard())
     return render(request, "commitments/agency_list.html", {"agencies": agencies})
 
 
@@ -212,6 +214,7 @@ def agency_detail(request, slug):
         .select_related("announcement", "lead_agency", "topic")
     )
     led = [c for c in commitments if c.lead_agency_id == agency.pk]
+    supported = [c for c in commitments if c.lead_agency_id != agency.pk]
     return render(
         request,
         "commitments/agency.html",
@@ -220,8 +223,13 @@ def agency_detail(request, slug):
             "sub_agencies": list(agency.children.all()),
             "led": led,
             "supported": [c for c in commitments if c.lead_agency_id != agency.pk],
-            "scorecard": Scorecard.of(
+            "leads": Scorecard.of(
                 Commitment.objects.filter(lead_agency=agency).status_counts()
+            ),
+            "supports": Scorecard.of(
+                Commitment.objects.of_agencies([agency])
+                .exclude(lead_agency=agency)
+                .status_counts()
             ),
         },
     )

@@ -284,6 +284,9 @@ class Generator:
                 "issuer_id": issuer[0],
                 "announced_on": announced_on,
                 "source_url": f"https://www.{issuer[1]}.gov/news/{announcement_id}",
+                # The text is the release's own: no other source to name.
+                "text_source_url": "",
+                "text_source_note": "",
                 "summary": f"The {issuer[2]} set out {len(sentences)} commitments.",
                 "body": f"WASHINGTON - The {issuer[2]} today announced the "
                 "following steps.\n\n" + "\n\n".join(sentences),
