@@ -76,8 +76,8 @@ def authorize(client, user):
 @pytest.fixture
 def maintainer(db):
     """A member of a "Maintainers" group holding the model permissions the admin
-    checks: add and change agencies, topics, announcements and commitments, and
-    add progress updates."""
+    checks: add and change agencies, topics, announcements, commitments and
+    drafts, and add progress updates."""
     from django.contrib.auth.models import Group, Permission
 
     from tests.factories import UserFactory
@@ -86,7 +86,7 @@ def maintainer(db):
     codenames = [
         f"{action}_{model}"
         for action in ("add", "change")
-        for model in ("agency", "topic", "announcement", "commitment")
+        for model in ("agency", "topic", "announcement", "commitment", "draft")
     ] + ["add_progressupdate"]
     group.permissions.set(
         Permission.objects.filter(
