@@ -527,14 +527,6 @@ class Directory:
                 self.exact.setdefault(normalise_name(agency.abbreviation), agency.slug)
                 self.names.append((agency.abbreviation, agency.slug))
         self.names.sort(key=lambda pair: -len(pair[0]))
-        self.pattern = None
-        if self.names:
-            self.pattern = re.compile(
-                "|".join(
-                    rf"(?P<n{i}>\b{re.escape(name)}\b)"
-                    for i, (name, _) in enumerate(self.names)
-                )
-            )
 
     def resolve(self, text, definitions=None):
         """The slug of the agency these words name: by exact name, abbreviation or
@@ -552,8 +544,6 @@ class Directory:
         return self.first_within(text)
 
     def first_within(self, text):
-        if self.pattern is None:
-            return None
         lowered = normalise_name(text)
         best = None
         for name, slug in self.names:
@@ -843,9 +833,7 @@ class Obligation:
     trigger: str
     verb_start: int  # where the duty's words begin (for the title)
     deferred: str = ""  # the deliverable noun of a passive ("the plan shall be...")
-    list_intro: bool = False
     items: list = field(default_factory=list)  # obligations of its list items
-    deadline_window: tuple = ()  # extra (start, end) read for deadlines
 
 
 def clause_start(body, sentence, position):
@@ -1281,7 +1269,6 @@ def extract(body, announced_on, agencies=(), topics=()):
             continue
         if sentence.text.rstrip().endswith(":"):
             if found and found[-1].actor is not None:
-                found[-1].list_intro = True
                 list_intro = found[-1]
                 list_intro_depth = sentence.item
                 list_intro_paragraph = sentence.paragraph
@@ -1295,7 +1282,6 @@ def extract(body, announced_on, agencies=(), topics=()):
                 intro = Obligation(
                     sentence.start, sentence.end, actor, "numbered", sentence.start
                 )
-                intro.list_intro = True
                 list_intro = intro
                 list_intro_depth = sentence.item
                 list_intro_paragraph = sentence.paragraph
@@ -1309,7 +1295,7 @@ def extract(body, announced_on, agencies=(), topics=()):
         previous_paragraph = sentence.paragraph
     proposals = []
     last = None
-    for obligation in flatten(body, obligations):
+    for obligation in sorted(flatten(body, obligations), key=lambda o: o.start):
         proposal = build(body, obligation, announced_on, directory, context, last)
         if proposal is None:
             continue

@@ -660,18 +660,20 @@ class AgencyAliasManager(models.Manager):
     def replace_for(self, agency, names):
         """Make `names` the agency's aliases: those no longer listed go, new ones are
         added under the model's rules (unique regardless of case)."""
-        wanted = {name.strip().lower(): name.strip() for name in names if name.strip()}
+        wanted = {}
+        for name in names:
+            name = normalise_whitespace(name)
+            if name:
+                wanted.setdefault(name.lower(), name)
         with transaction.atomic():
-            self.filter(agency=agency).exclude(
-                name__in=[
-                    a.name
-                    for a in self.filter(agency=agency)
-                    if a.name.lower() in wanted
-                ]
-            ).delete()
-            kept = {a.name.lower() for a in self.filter(agency=agency)}
+            current = {
+                alias.name.lower(): alias for alias in self.filter(agency=agency)
+            }
+            for key, alias in current.items():
+                if wanted.get(key) != alias.name:
+                    alias.delete()
             for key, name in wanted.items():
-                if key not in kept:
+                if key not in current or current[key].name != name:
                     alias = self.model(agency=agency, name=name)
                     alias.full_clean()
                     alias.save()
