@@ -20,6 +20,7 @@ from commitments.models import (
     Agency,
     Announcement,
     Commitment,
+    Draft,
     ProgressUpdate,
     Status,
     Topic,
@@ -264,3 +265,13 @@ class ProgressUpdateFilterSet(django_filters.FilterSet):
     class Meta:
         model = ProgressUpdate
         fields = []
+
+
+class DraftFilterSet(django_filters.FilterSet):
+    """An announcement's drafts, by state (proposed, accepted, rejected)."""
+
+    state = django_filters.ChoiceFilter(choices=Draft.State.choices)
+
+    class Meta:
+        model = Draft
+        fields = ["state"]

@@ -1,6 +1,7 @@
 """The domain: agencies make commitments in announcements, and progress updates
 record, dated and sourced, how each commitment is going. See DESIGN.md, "Domain"."""
 
+import bisect
 import contextlib
 import datetime
 import re
@@ -9,8 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
 from django.db.models import F, Max, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 
@@ -1044,3 +1047,454 @@ class ProgressUpdate(models.Model):
             errors["reported_on"] = "Progress cannot be dated in the future."
         if errors:
             raise ValidationError(errors)
+
+
+class AgencyAliasManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name__iexact=name)
+
+    def replace_for(self, agency, names):
+        """Make `names` the agency's aliases: those no longer listed go, new ones are
+        added under the model's rules (unique regardless of case)."""
+        wanted = {}
+        for name in names:
+            name = normalise_whitespace(name)
+            if name:
+                wanted.setdefault(name.lower(), name)
+        with transaction.atomic():
+            current = {
+                alias.name.lower(): alias for alias in self.filter(agency=agency)
+            }
+            for key, alias in current.items():
+                if wanted.get(key) != alias.name:
+                    alias.delete()
+            for key, name in wanted.items():
+                if key not in current or current[key].name != name:
+                    alias = self.model(agency=agency, name=name)
+                    alias.full_clean()
+                    alias.save()
+
+
+class AgencyAlias(models.Model):
+    """Another way a text names an agency or its head ("the Attorney General",
+    "the Director of the FBI"), so that an announcement's words can be resolved
+    to the agency. Unique regardless of case: one name names one agency."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    objects = AgencyAliasManager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "agency aliases"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="%(app_label)s_%(class)s_unique_name_any_case",
+                violation_error_message="Another agency already goes by this name "
+                "(names are compared regardless of case).",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="%(app_label)s_%(class)s_name_not_empty",
+                violation_error_message="An alias needs a name.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    natural_key.dependencies = ["commitments.agency"]
+
+    def clean(self):
+        self.name = normalise_whitespace(self.name)
+
+
+class DraftQuerySet(models.QuerySet):
+    def decided(self):
+        return self.exclude(state=Draft.State.PROPOSED)
+
+
+class DraftManager(models.Manager.from_queryset(DraftQuerySet)):
+    def propose(self, announcement):
+        """Read the announcement's text and store the commitments it proposes,
+        replacing its earlier drafts still proposed. Obligations whose quote
+        overlaps an existing commitment's or a decided draft's are left out and
+        returned as skipped. Raises IntakeError when the text cannot be read.
+
+        A constant number of queries, however long the text: the agencies, their
+        aliases, the topics, the existing quotes, then bulk writes."""
+        from commitments import intake
+
+        known = list(Agency.objects.prefetch_related("aliases"))
+        agencies = [
+            intake.KnownAgency(
+                agency.slug,
+                agency.name,
+                agency.abbreviation,
+                tuple(alias.name for alias in agency.aliases.all()),
+            )
+            for agency in known
+        ]
+        all_topics = list(Topic.objects.all())
+        topics = [intake.KnownTopic(t.slug, t.name) for t in all_topics]
+        proposals = intake.extract(
+            announcement.body, announcement.announced_on, agencies, topics
+        )
+        taken = [
+            *announcement.commitments.values_list("source_quote", flat=True),
+            *self.filter(announcement=announcement)
+            .decided()
+            .values_list("source_quote", flat=True),
+        ]
+        taken_spans = quote_spans(announcement.body, taken)
+        fresh, skipped = [], []
+        for proposal in proposals:
+            if any(
+                start < proposal.quote_end and proposal.quote_start < end
+                for start, end in taken_spans
+            ):
+                skipped.append(proposal)
+            else:
+                fresh.append(proposal)
+        agency_ids = {agency.slug: agency.pk for agency in known}
+        topic_ids = {topic.slug: topic.pk for topic in all_topics}
+        fallback_topic = self.fallback_topic(announcement)
+        with transaction.atomic():
+            self.filter(announcement=announcement, state=Draft.State.PROPOSED).delete()
+            drafts = self.bulk_create(
+                [
+                    Draft(
+                        announcement=announcement,
+                        source_quote=p.source_quote,
+                        quote_start=p.quote_start,
+                        quote_end=p.quote_end,
+                        title=p.title[:300],
+                        lead_agency_text=p.lead_agency_text,
+                        lead_agency_id=agency_ids.get(p.lead_agency),
+                        supporting_agencies_text=p.supporting_agencies_text,
+                        topic_id=topic_ids.get(p.topic, fallback_topic),
+                        kind=p.kind,
+                        deadline_text=p.deadline_text,
+                        deadline_event=p.deadline_event,
+                        due_in_days=p.due_in_days,
+                        due_date=p.due_date,
+                        confidence=p.confidence,
+                        rationale=p.rationale,
+                    )
+                    for p in fresh
+                ]
+            )
+            Draft.supporting_agencies.through.objects.bulk_create(
+                [
+                    Draft.supporting_agencies.through(
+                        draft_id=draft.pk, agency_id=agency_ids[slug]
+                    )
+                    for draft, proposal in zip(drafts, fresh, strict=True)
+                    for slug in proposal.supporting_agencies
+                    if slug in agency_ids
+                ]
+            )
+        return drafts, skipped
+
+    def fallback_topic(self, announcement):
+        """The topic a draft takes when its words name none: the one most used in
+        this announcement, else in the whole tracker."""
+        for queryset in (
+            Topic.objects.filter(commitments__announcement=announcement),
+            Topic.objects.all(),
+        ):
+            topic = (
+                queryset.annotate(used=models.Count("commitments"))
+                .order_by("-used", "name", "id")
+                .values_list("id", flat=True)
+                .first()
+            )
+            if topic is not None:
+                return topic
+        return None
+
+
+def quote_spans(body, quotes):
+    """(start, end) in `body` of every occurrence of each quote, compared as the
+    quote rule compares them (white space runs as one space)."""
+    positions = [m.start() for m in re.finditer(r"\S+", body)]
+    words = [m.group() for m in re.finditer(r"\S+", body)]
+    normal = " ".join(words)
+    # Where each word of the normalised text starts in it, to map back.
+    starts, offset = [], 0
+    for word in words:
+        starts.append(offset)
+        offset += len(word) + 1
+    spans = []
+    for quote in quotes:
+        needle = normalise_whitespace(quote)
+        if not needle:
+            continue
+        for match in re.finditer(re.escape(needle), normal):
+            first = bisect.bisect_right(starts, match.start()) - 1
+            last = bisect.bisect_right(starts, match.end() - 1) - 1
+            spans.append(
+                (
+                    positions[first] + match.start() - starts[first],
+                    positions[last] + match.end() - starts[last],
+                )
+            )
+    return spans
+
+
+class Draft(models.Model):
+    """A commitment proposed from an announcement's text, for a maintainer to accept
+    (which creates the commitment) or reject. See DESIGN.md, "Drafts"."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="drafts"
+    )
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.PROPOSED
+    )
+    source_quote = models.TextField(help_text="Verbatim from the announcement's text.")
+    quote_start = models.PositiveIntegerField(
+        help_text="Where the quote begins in the text (a character offset)."
+    )
+    quote_end = models.PositiveIntegerField(help_text="Where the quote ends.")
+    title = models.CharField(max_length=300)
+    lead_agency_text = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The words naming who must act, as written (anaphors replaced by "
+        "what they refer to).",
+    )
+    lead_agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_drafts",
+        help_text="The known agency those words name, if any.",
+    )
+    supporting_agencies_text = models.CharField(max_length=1000, blank=True)
+    supporting_agencies = models.ManyToManyField(
+        Agency, blank=True, related_name="supported_drafts"
+    )
+    topic = models.ForeignKey(
+        Topic,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drafts",
+        help_text="The topic the commitment takes unless the maintainer names another.",
+    )
+    kind = models.CharField(max_length=16, choices=Commitment.Kind.choices)
+    deadline_text = models.CharField(max_length=200, blank=True)
+    deadline_event = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The event a deadline counts from, when it is not the "
+        'announcement ("receipt of the reports").',
+    )
+    due_in_days = models.PositiveIntegerField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    confidence = models.FloatField(help_text="How sure the rules are, from 0 to 1.")
+    rationale = models.TextField(
+        blank=True, help_text="Which rules proposed it, in words."
+    )
+    commitment = models.ForeignKey(
+        Commitment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="drafts",
+        help_text="The commitment created by accepting this draft.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decided_drafts",
+        help_text="Who accepted or rejected it.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DraftManager()
+
+    class Meta:
+        ordering = ["announcement", "quote_start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["proposed", "accepted", "rejected"]),
+                name="%(app_label)s_%(class)s_state_valid",
+                violation_error_message="Unknown state.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["time_bound", "ongoing", "open_ended"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message="Unknown kind.",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0) & Q(confidence__lte=1),
+                name="%(app_label)s_%(class)s_confidence_between_0_and_1",
+                violation_error_message="Confidence lies between 0 and 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quote_end__gt=F("quote_start")),
+                name="%(app_label)s_%(class)s_quote_not_empty",
+                violation_error_message="A quote ends after it begins.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(state="accepted") & Q(commitment__isnull=False))
+                | (~Q(state="accepted") & Q(commitment__isnull=True)),
+                name="%(app_label)s_%(class)s_accepted_iff_commitment",
+                violation_error_message="A draft is accepted if and only if it "
+                "names the commitment it became.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(state="proposed") & Q(decided_at__isnull=True))
+                | (~Q(state="proposed") & Q(decided_at__isnull=False)),
+                name="%(app_label)s_%(class)s_decided_iff_not_proposed",
+                violation_error_message="An accepted or rejected draft records "
+                "when it was decided; a proposed one does not.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="time_bound") | Q(due_date__isnull=True),
+                name="%(app_label)s_%(class)s_due_date_only_when_time_bound",
+                violation_error_message="Only a time-bound draft has a due date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="time_bound")
+                | Q(due_date__isnull=False)
+                | ~Q(deadline_event=""),
+                name="%(app_label)s_%(class)s_time_bound_has_date_or_event",
+                violation_error_message="A time-bound draft has a due date or the "
+                "event its deadline counts from.",
+            ),
+        ]
+        indexes = [
+            # An announcement's drafts in text order, filtered by state.
+            models.Index(
+                fields=["announcement", "state", "quote_start"],
+                name="draft_announcement_state_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def accept(self, user, **overrides):
+        """Create the commitment this draft proposes, under the rules of any
+        other write (Commitment.full_clean and save), and record who accepted it.
+
+        Overrides: slug, title, description, topic, lead_agency,
+        supporting_agencies, kind, deadline_text, due_in_days, due_date, parent.
+        A deadline counted from another event needs a due_date; without one the
+        commitment is open-ended until one is known."""
+        with transaction.atomic():
+            draft = Draft.objects.select_for_update().get(pk=self.pk)
+            if draft.state != Draft.State.PROPOSED:
+                raise ValidationError(
+                    {"state": f"This draft was already {draft.state}."}
+                )
+            commitment = draft.commitment_to_create(overrides)
+            commitment.full_clean()
+            commitment._change_reason = "Accepted from a draft of the announcement."
+            commitment._history_user = user
+            commitment.save()
+            supporting = overrides.get("supporting_agencies")
+            if supporting is None:
+                supporting = list(draft.supporting_agencies.all())
+            commitment.supporting_agencies.set(
+                [a for a in supporting if a.pk != commitment.lead_agency_id]
+            )
+            draft.state = Draft.State.ACCEPTED
+            draft.commitment = commitment
+            draft.decided_by = user
+            draft.decided_at = timezone.now()
+            draft.save()
+        self.__dict__.update(draft.__dict__)
+        return commitment
+
+    def commitment_to_create(self, overrides):
+        values = {
+            "announcement": self.announcement,
+            "title": self.title,
+            "source_quote": self.source_quote,
+            "lead_agency": self.lead_agency,
+            "topic": self.topic,
+            "kind": self.kind,
+            "deadline_text": self.deadline_text,
+            "due_in_days": self.due_in_days,
+            "due_date": self.due_date,
+            "description": "",
+            "parent": None,
+        }
+        dates = {"kind", "due_in_days", "due_date"} & set(overrides)
+        if dates:
+            if "due_date" in overrides and "due_in_days" not in overrides:
+                values["due_in_days"] = None
+            if overrides.get("kind", Commitment.Kind.TIME_BOUND) != (
+                Commitment.Kind.TIME_BOUND
+            ):
+                values["due_in_days"] = values["due_date"] = None
+            if ("due_date" in overrides or "due_in_days" in overrides) and (
+                "kind" not in overrides
+            ):
+                values["kind"] = Commitment.Kind.TIME_BOUND
+        values.update(
+            {k: v for k, v in overrides.items() if k != "supporting_agencies"}
+        )
+        if values["kind"] == Commitment.Kind.TIME_BOUND and (
+            values["due_date"] is None and values["due_in_days"] is None
+        ):
+            # Counted from an event not yet known: open-ended until it is.
+            values["kind"] = Commitment.Kind.OPEN_ENDED
+        errors = {}
+        if values["lead_agency"] is None:
+            errors["lead_agency"] = (
+                f'"{self.lead_agency_text}" names no known agency: send '
+                "lead_agency (a slug), or give the agency that name as an alias "
+                "and propose again."
+            )
+        if values["topic"] is None:
+            errors["topic"] = "Send topic (a slug): no topic exists to default to."
+        if errors:
+            raise ValidationError(errors)
+        if not values.get("slug"):
+            values["slug"] = self.free_slug(values["title"])
+        return Commitment(**values)
+
+    def free_slug(self, title):
+        base = slugify(title)[:40].strip("-") or "commitment"
+        taken = set(
+            Commitment.objects.filter(
+                announcement=self.announcement, slug__startswith=base
+            ).values_list("slug", flat=True)
+        )
+        slug, number = base, 2
+        while slug in taken:
+            slug = f"{base}-{number}"
+            number += 1
+        return slug
+
+    def reject(self, user):
+        with transaction.atomic():
+            draft = Draft.objects.select_for_update().get(pk=self.pk)
+            if draft.state != Draft.State.PROPOSED:
+                raise ValidationError(
+                    {"state": f"This draft was already {draft.state}."}
+                )
+            draft.state = Draft.State.REJECTED
+            draft.decided_by = user
+            draft.decided_at = timezone.now()
+            draft.save()
+        self.__dict__.update(draft.__dict__)

@@ -4,8 +4,8 @@ agencies, or any agency below them, lead or support, and record progress on them
 nothing else. Who is which is commitments.access's to say, as for the API. Only
 superusers delete, and deletions stay in the history."""
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
@@ -15,11 +15,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from commitments import access
 from commitments.admin.forms import CommitmentAdminForm, ProgressUpdateForm
+from commitments.intake import IntakeError
 from commitments.models import (
     TIMELINE_ORDER,
     Agency,
+    AgencyAlias,
     Announcement,
     Commitment,
+    Draft,
     ProgressUpdate,
     Topic,
 )
@@ -325,6 +328,7 @@ class AnnouncementAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     search_fields = ["title", "summary", "body"]
     date_hierarchy = "announced_on"
     inlines = [CommitmentInline]
+    actions = ["propose_commitments"]
     fields = [
         "title",
         "slug",
@@ -341,6 +345,29 @@ class AnnouncementAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     def commitment_count(self, obj):
         return obj.commitment_count
 
+    @admin.action(
+        description="Propose commitments from the text", permissions=["draft"]
+    )
+    def propose_commitments(self, request, queryset):
+        for announcement in queryset:
+            try:
+                drafts, skipped = Draft.objects.propose(announcement)
+            except IntakeError as exc:
+                self.message_user(
+                    request, f"{announcement.slug}: {exc}", level=messages.ERROR
+                )
+                continue
+            self.message_user(
+                request,
+                f"{announcement.slug}: {len(drafts)} drafts proposed; "
+                f"{len(skipped)} obligations left out, their words already tracked.",
+            )
+
+    def has_draft_permission(self, request):
+        return request.user.has_perms(
+            ["commitments.add_draft", "commitments.change_draft"]
+        )
+
     def get_queryset(self, request):
         return (
             super()
@@ -350,6 +377,16 @@ class AnnouncementAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
         )
 
 
+class AgencyAliasInline(admin.TabularInline):
+    model = AgencyAlias
+    extra = 1
+    verbose_name = "alias"
+    verbose_name_plural = (
+        'Aliases: other ways texts name the agency or its head ("the Attorney '
+        'General"), unique regardless of case'
+    )
+
+
 class AgencyAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "abbreviation", "slug", "level", "parent"]
     list_filter = ["level"]
@@ -357,6 +394,7 @@ class AgencyAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     list_select_related = ["parent"]
     filter_horizontal = ["editors"]
     fields = ["name", "abbreviation", "slug", "level", "parent", "editors"]
+    inlines = [AgencyAliasInline]
 
 
 class TopicAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
@@ -413,3 +451,102 @@ admin.site.register(Topic, TopicAdmin)
 admin.site.register(Announcement, AnnouncementAdmin)
 admin.site.register(Commitment, CommitmentAdmin)
 admin.site.register(ProgressUpdate, ProgressUpdateAdmin)
+
+
+class DraftAdmin(admin.ModelAdmin):
+    """Drafts proposed from announcements' texts: accept (creating the
+    commitment, under the same rules as any other write) or reject."""
+
+    list_display = [
+        "title",
+        "state",
+        "lead_agency_text",
+        "lead_agency",
+        "kind",
+        "deadline_text",
+        "due_date",
+        "confidence",
+        "announcement",
+    ]
+    list_filter = ["state", "kind", "announcement"]
+    search_fields = ["title", "source_quote", "lead_agency_text"]
+    list_select_related = ["lead_agency", "announcement"]
+    actions = ["accept", "reject"]
+    readonly_fields = [
+        "announcement",
+        "state",
+        "source_quote",
+        "quote_start",
+        "quote_end",
+        "lead_agency_text",
+        "supporting_agencies_text",
+        "deadline_event",
+        "confidence",
+        "rationale",
+        "commitment",
+        "decided_by",
+        "decided_at",
+        "created_at",
+    ]
+    fields = [
+        "announcement",
+        "state",
+        "title",
+        "source_quote",
+        "lead_agency_text",
+        "lead_agency",
+        "supporting_agencies_text",
+        "supporting_agencies",
+        "topic",
+        "kind",
+        "deadline_text",
+        "deadline_event",
+        "due_in_days",
+        "due_date",
+        "confidence",
+        "rationale",
+        "commitment",
+        "decided_by",
+        "decided_at",
+        "created_at",
+        "quote_start",
+        "quote_end",
+    ]
+    filter_horizontal = ["supporting_agencies"]
+
+    def has_add_permission(self, request):
+        return False  # drafts come from an announcement's text
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    @admin.action(description="Accept: create the commitments", permissions=["accept"])
+    def accept(self, request, queryset):
+        self.decide(request, queryset, lambda draft: draft.accept(request.user))
+
+    @admin.action(description="Reject", permissions=["change"])
+    def reject(self, request, queryset):
+        self.decide(request, queryset, lambda draft: draft.reject(request.user))
+
+    def decide(self, request, queryset, decision):
+        done = 0
+        for draft in queryset.select_related("announcement", "lead_agency", "topic"):
+            try:
+                decision(draft)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(
+                    request,
+                    f"{draft.title}: " + " ".join(exc.messages),
+                    level=messages.ERROR,
+                )
+        if done:
+            self.message_user(request, f"{done} drafts decided.")
+
+    def has_accept_permission(self, request):
+        return request.user.has_perms(
+            ["commitments.change_draft", "commitments.add_commitment"]
+        )
+
+
+admin.site.register(Draft, DraftAdmin)

@@ -93,6 +93,9 @@ def error_codes(path, method):
         codes |= {"412", "428"}
     if path.endswith("/updates/") and method == "post":
         codes.add("422")
+    if "/drafts/" in path:
+        # Drafts are for maintainers, reads included.
+        codes.add("403")
     if path.endswith("/auth/token/"):
         codes = {"400", "406", "415", "429"}
     if path.endswith("/auth/logout/"):

@@ -36,3 +36,34 @@ class CanAddProgressOrReadOnly(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return can_add_progress(request.user, commitment)
+
+
+class MaintainsDrafts(permissions.DjangoModelPermissions):
+    """Drafts are for maintainers alone, reads included: reading needs the
+    permission to change drafts; proposing, to add and change them."""
+
+    perms_map = {
+        "GET": ["%(app_label)s.change_%(model_name)s"],
+        "HEAD": ["%(app_label)s.change_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.change_%(model_name)s"],
+        "POST": [
+            "%(app_label)s.add_%(model_name)s",
+            "%(app_label)s.change_%(model_name)s",
+        ],
+        "PUT": ["%(app_label)s.change_%(model_name)s"],
+        "PATCH": ["%(app_label)s.change_%(model_name)s"],
+        "DELETE": [],
+    }
+
+
+class DecidesDrafts(MaintainsDrafts):
+    """Accepting or rejecting a draft: changing drafts, and adding the commitment
+    an accepted draft becomes."""
+
+    perms_map = {
+        **MaintainsDrafts.perms_map,
+        "POST": [
+            "%(app_label)s.change_%(model_name)s",
+            "%(app_label)s.add_commitment",
+        ],
+    }

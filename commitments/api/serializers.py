@@ -10,6 +10,7 @@ import re
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models as db_models
+from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -19,9 +20,11 @@ from commitments.api.exceptions import validation_error_detail
 from commitments.models import (
     STATUS_DEFINITIONS,
     Agency,
+    AgencyAlias,
     Announcement,
     Commitment,
     DeadlineChange,
+    Draft,
     ProgressUpdate,
     Status,
     Topic,
@@ -437,3 +440,187 @@ class LoginSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     expiry = serializers.DateTimeField(allow_null=True)
+
+
+class AliasesField(serializers.ListField):
+    """An agency's aliases: a list of names in requests and responses."""
+
+    child = serializers.CharField(max_length=200)
+
+    def to_representation(self, aliases):
+        return [alias.name for alias in aliases.all()]
+
+
+class AgencyWithAliasesSerializer(AgencySerializer):
+    """An agency with `aliases`, the other ways texts name it ("the Attorney
+    General"): unique regardless of case across all agencies. Sending the list
+    replaces the agency's aliases."""
+
+    aliases = AliasesField(
+        required=False,
+        help_text="Other names of the agency or its head, unique regardless of "
+        "case; a write replaces the whole list.",
+    )
+
+    class Meta(AgencySerializer.Meta):
+        fields = [*AgencySerializer.Meta.fields, "aliases"]
+
+    def validate_aliases(self, names):
+        names = [" ".join(name.split()) for name in names]
+        lowered = [name.lower() for name in names]
+        repeated = sorted({n for n in names if lowered.count(n.lower()) > 1})
+        if repeated:
+            raise serializers.ValidationError(
+                "Each alias once (regardless of case): " + ", ".join(repeated) + "."
+            )
+        taken = (
+            AgencyAlias.objects.annotate(lowered=Lower("name"))
+            .filter(lowered__in=lowered)
+            .select_related("agency")
+        )
+        if self.instance is not None:
+            taken = taken.exclude(agency=self.instance)
+        clashes = [f'"{a.name}" ({a.agency.slug})' for a in taken]
+        if clashes:
+            raise serializers.ValidationError(
+                "Already the alias of another agency: " + ", ".join(clashes) + "."
+            )
+        return names
+
+    def validate(self, attrs):
+        aliases = attrs.pop("aliases", None)
+        attrs = super().validate(attrs)
+        if aliases is not None:
+            attrs["aliases"] = aliases
+        return attrs
+
+    def create(self, validated_data):
+        aliases = validated_data.pop("aliases", None)
+        agency = super().create(validated_data)
+        if aliases is not None:
+            AgencyAlias.objects.replace_for(agency, aliases)
+        return agency
+
+    def update(self, instance, validated_data):
+        aliases = validated_data.pop("aliases", None)
+        agency = super().update(instance, validated_data)
+        if aliases is not None:
+            AgencyAlias.objects.replace_for(agency, aliases)
+        return agency
+
+
+class DraftSerializer(serializers.ModelSerializer):
+    """A proposed commitment (DESIGN.md, "Drafts"). Read-only: drafts change
+    only by being accepted or rejected."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:draft-detail")
+    announcement = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    lead_agency = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        help_text="The slug of the known agency the lead's words name, or null.",
+    )
+    supporting_agencies = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
+    topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Draft
+        fields = [
+            "id",
+            "url",
+            "announcement",
+            "state",
+            "source_quote",
+            "quote_start",
+            "quote_end",
+            "title",
+            "lead_agency_text",
+            "lead_agency",
+            "supporting_agencies_text",
+            "supporting_agencies",
+            "topic",
+            "kind",
+            "deadline_text",
+            "deadline_event",
+            "due_in_days",
+            "due_date",
+            "confidence",
+            "rationale",
+            "commitment",
+            "decided_by",
+            "decided_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class SkippedProposalSerializer(serializers.Serializer):
+    """An obligation left out because its quote overlaps a commitment's or a
+    decided draft's."""
+
+    source_quote = serializers.CharField()
+    quote_start = serializers.IntegerField()
+    quote_end = serializers.IntegerField()
+    title = serializers.CharField()
+    lead_agency_text = serializers.CharField()
+    kind = serializers.CharField()
+    deadline_text = serializers.CharField()
+    due_in_days = serializers.IntegerField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+
+
+class ProposedDraftsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = DraftSerializer(many=True)
+    skipped = SkippedProposalSerializer(many=True)
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, naming each."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = {
+                name: ["This field does not exist."]
+                for name in data
+                if name not in self.fields
+            }
+            if unknown:
+                raise serializers.ValidationError(unknown)
+        return super().to_internal_value(data)
+
+
+class ProposeDraftsSerializer(StrictSerializer):
+    """The drafts POST takes no fields: it reads the announcement's text."""
+
+
+class AcceptDraftSerializer(StrictSerializer):
+    """What a maintainer may set instead of the draft's own values when accepting
+    it. All optional."""
+
+    slug = serializers.SlugField(max_length=50, required=False)
+    title = serializers.CharField(max_length=300, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    topic = StrictSlugRelatedField(
+        slug_field="slug", queryset=Topic.objects.all(), required=False
+    )
+    lead_agency = StrictSlugRelatedField(
+        slug_field="slug", queryset=Agency.objects.all(), required=False
+    )
+    supporting_agencies = StrictSlugRelatedField(
+        slug_field="slug", queryset=Agency.objects.all(), many=True, required=False
+    )
+    kind = serializers.ChoiceField(choices=Commitment.Kind.choices, required=False)
+    deadline_text = serializers.CharField(
+        max_length=200, required=False, allow_blank=True
+    )
+    due_in_days = serializers.IntegerField(
+        min_value=0, max_value=36500, required=False, allow_null=True
+    )
+    due_date = serializers.DateField(required=False, allow_null=True)
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Commitment.objects.all(), required=False, allow_null=True
+    )

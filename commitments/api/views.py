@@ -5,6 +5,7 @@ import hashlib
 import json
 
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
@@ -31,22 +32,33 @@ from rest_framework.views import APIView
 from commitments.api import serializers as api
 from commitments.api.authentication import TokenAuthentication
 from commitments.api.exceptions import (
+    Conflict,
     PreconditionFailed,
     PreconditionRequired,
     UnprocessableContent,
 )
 from commitments.api.pagination import CommitmentPagination
-from commitments.api.permissions import CanAddProgressOrReadOnly
+from commitments.api.permissions import (
+    CanAddProgressOrReadOnly,
+    DecidesDrafts,
+    MaintainsDrafts,
+)
 from commitments.api.renderers import CommitmentCSVRenderer
 from commitments.exports import csv_response
-from commitments.filtersets import CommitmentFilterSet, ProgressUpdateFilterSet
+from commitments.filtersets import (
+    CommitmentFilterSet,
+    DraftFilterSet,
+    ProgressUpdateFilterSet,
+)
 from commitments.history import history_entries
+from commitments.intake import IntakeError
 from commitments.models import (
     TIMELINE_ORDER,
     Agency,
     Announcement,
     Commitment,
     DeadlineChange,
+    Draft,
     ProgressUpdate,
     Status,
     Topic,
@@ -60,8 +72,12 @@ class AgencyViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    queryset = Agency.objects.select_related("parent").order_by("name", "id")
-    serializer_class = api.AgencySerializer
+    queryset = (
+        Agency.objects.select_related("parent")
+        .prefetch_related("aliases")
+        .order_by("name", "id")
+    )
+    serializer_class = api.AgencyWithAliasesSerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
@@ -539,3 +555,128 @@ class ApiRootView(APIView):
                 for name, view_name in self.links.items()
             }
         )
+
+
+class AnnouncementDraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """An announcement's drafts: GET lists them (filter by `state`); POST reads
+    the announcement's text and proposes them afresh. Maintainers only."""
+
+    serializer_class = api.DraftSerializer
+    permission_classes = [MaintainsDrafts]
+    filterset_class = DraftFilterSet
+    queryset = Draft.objects.all()
+
+    def get_announcement(self):
+        return get_object_or_404(Announcement, slug=self.kwargs["slug"])
+
+    def get_queryset(self):
+        return drafts_to_show().filter(announcement__slug=self.kwargs["slug"])
+
+    def list(self, request, *args, **kwargs):
+        self.get_announcement()
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=api.ProposeDraftsSerializer,
+        responses={201: api.ProposedDraftsSerializer},
+        description="Read the announcement's text and store the commitments it "
+        "proposes, replacing its drafts still proposed. Obligations whose quote "
+        "overlaps an existing commitment's or a decided draft's are left out and "
+        "listed under `skipped`. A text that cannot be read (empty, too long, not "
+        "English) gets 400 naming `body`.",
+    )
+    def create(self, request, *args, **kwargs):
+        api.ProposeDraftsSerializer(data=request.data or {}).is_valid(
+            raise_exception=True
+        )
+        # Locked, so that two proposals for one announcement take turns rather
+        # than both replacing the same drafts.
+        announcement = get_object_or_404(
+            Announcement.objects.select_for_update(), slug=self.kwargs["slug"]
+        )
+        try:
+            drafts, skipped = Draft.objects.propose(announcement)
+        except IntakeError as exc:
+            raise ValidationError({"body": [str(exc)]}) from None
+        shown = drafts_to_show().filter(pk__in=[draft.pk for draft in drafts])
+        results = self.get_serializer(shown, many=True).data
+        return Response(
+            {
+                "count": len(results),
+                "results": results,
+                "skipped": api.SkippedProposalSerializer(skipped, many=True).data,
+            },
+            status=201,
+        )
+
+
+def drafts_to_show():
+    return (
+        Draft.objects.select_related("announcement", "lead_agency", "topic")
+        .select_related("decided_by")
+        .prefetch_related(
+            Prefetch("supporting_agencies", Agency.objects.order_by("name", "id"))
+        )
+        .order_by("quote_start", "id")
+    )
+
+
+class DraftViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """One draft; accept it (creating the commitment) or reject it."""
+
+    serializer_class = api.DraftSerializer
+    permission_classes = [MaintainsDrafts]
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return drafts_to_show()
+
+    def decided_already(self, draft):
+        if draft.state != Draft.State.PROPOSED:
+            raise Conflict(
+                f"This draft was already {draft.state}"
+                + (
+                    f" as commitment {draft.commitment_id}."
+                    if draft.commitment_id
+                    else "."
+                )
+            )
+
+    @extend_schema(
+        request=api.AcceptDraftSerializer,
+        responses={201: api.CommitmentSerializer},
+        description="Create the commitment the draft proposes, through the rules "
+        "of any other write, with any of the fields given here instead of the "
+        "draft's. A deadline counted from another event needs a `due_date`; "
+        "without one the commitment is open-ended until one is known.",
+    )
+    @action(detail=True, methods=["post"], permission_classes=[DecidesDrafts])
+    def accept(self, request, pk=None):
+        draft = self.get_object()
+        self.decided_already(draft)
+        overrides = api.AcceptDraftSerializer(data=request.data or {})
+        overrides.is_valid(raise_exception=True)
+        try:
+            commitment = draft.accept(request.user, **overrides.validated_data)
+        except DjangoValidationError as exc:
+            if "state" in getattr(exc, "error_dict", {}):
+                raise Conflict(exc.message_dict["state"][0]) from None
+            raise
+        body = api.CommitmentSerializer(
+            commitment, context=self.get_serializer_context()
+        ).data
+        return Response(body, status=201, headers={"ETag": etag_for(commitment)})
+
+    @extend_schema(request=None, responses={200: api.DraftSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[DecidesDrafts])
+    def reject(self, request, pk=None):
+        draft = self.get_object()
+        self.decided_already(draft)
+        api.ProposeDraftsSerializer(data=request.data or {}).is_valid(
+            raise_exception=True
+        )
+        try:
+            draft.reject(request.user)
+        except DjangoValidationError as exc:
+            raise Conflict(exc.messages[0]) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=draft.pk)).data)

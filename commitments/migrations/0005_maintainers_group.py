@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("commitments", "0003_api_cache_table"),
+        ("commitments", "0004_deadline_changes"),
     ]
 
     operations = [migrations.RunPython(create_group, remove_group)]

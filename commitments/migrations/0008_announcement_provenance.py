@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0003_api_cache_table'),
+        ('commitments', '0006_drafts_and_aliases'),
     ]
 
     operations = [

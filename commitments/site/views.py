@@ -222,7 +222,7 @@ def agency_detail(request, slug):
             "agency": agency,
             "sub_agencies": list(agency.children.all()),
             "led": led,
-            "supported": [c for c in commitments if c.lead_agency_id != agency.pk],
+            "supported": supported,
             "leads": Scorecard.of(
                 Commitment.objects.filter(lead_agency=agency).status_counts()
             ),
