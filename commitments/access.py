@@ -3,8 +3,8 @@ and the API both ask this module, so they cannot disagree.
 
 - Anyone reads.
 - Maintainers hold Django's model permissions to add and change agencies, topics,
-  announcements, commitments and progress updates: the "Maintainers" group holds
-  them (migration 0005 creates it). Superusers hold every permission. Writes to
+  announcements, commitments, progress updates and drafts: the "Maintainers"
+  group holds them (migrations 0005 and 0011). Superusers hold every permission. Writes to
   one kind of record need that model's own permission, which Django's admin and
   the API's ModelPermissionsOrAnonReadOnly both check with `user.has_perm`.
 - Editors are the users listed on an agency. They cover the commitments that one
@@ -17,12 +17,19 @@ from commitments.models import Agency, Commitment
 
 MAINTAINERS_GROUP = "Maintainers"
 
-# What makes a maintainer. Migration 0005 gives the Maintainers group these; a
-# migration that grants the group more must add the permission here too.
+# What makes a maintainer. Migrations 0005 and 0011 give the Maintainers group
+# these; a migration that grants the group more must add the permission here too.
 MAINTAINER_PERMISSIONS = frozenset(
     f"commitments.{action}_{model}"
     for action in ("add", "change")
-    for model in ("agency", "topic", "announcement", "commitment", "progressupdate")
+    for model in (
+        "agency",
+        "topic",
+        "announcement",
+        "commitment",
+        "progressupdate",
+        "draft",
+    )
 )
 
 

@@ -1,4 +1,4 @@
-"""The "Maintainers" group comes with the database (migration 0005), holding what
+"""The "Maintainers" group comes with the database (migrations 0005 and 0011), holding what
 DESIGN.md gives maintainers; its members maintain in the admin and the API alike."""
 
 import pytest
@@ -18,11 +18,13 @@ def test_the_migrations_create_the_group_with_the_maintainers_permissions():
         "add_agency",
         "add_announcement",
         "add_commitment",
+        "add_draft",
         "add_progressupdate",
         "add_topic",
         "change_agency",
         "change_announcement",
         "change_commitment",
+        "change_draft",
         "change_progressupdate",
         "change_topic",
     ]
