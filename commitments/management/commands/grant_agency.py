@@ -9,7 +9,7 @@ from commitments.models import Agency
 class Command(BaseCommand):
     help = (
         "Make USERNAME an editor of the agency AGENCY_SLUG: they may then add "
-        "progress to the commitments it leads and those of the agencies below it "
+        "progress to the commitments it, or an agency below it, leads or supports "
         "(in the admin, which it lets them sign in to, and through the API)."
     )
 
@@ -28,8 +28,9 @@ class Command(BaseCommand):
         except Agency.DoesNotExist:
             raise CommandError(f"No agency with the slug {agency_slug!r}.") from None
         if not user.is_staff:
-            # Editors work in the admin, which only staff may sign in to; the
-            # admin and the API still let them do no more than add progress.
+            # Editors work in the admin, which only staff may sign in to. Staff
+            # status grants nothing else: what an editor may do comes from the
+            # agency (commitments.access), in the admin and the API alike.
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         agency.editors.add(user)
