@@ -4,9 +4,10 @@ and the API both ask this module, so they cannot disagree.
 - Anyone reads.
 - Maintainers hold Django's model permissions to add and change agencies, topics,
   announcements, commitments, progress updates and drafts: the "Maintainers"
-  group holds them (migrations 0005 and 0011). Superusers hold every permission. Writes to
-  one kind of record need that model's own permission, which Django's admin and
-  the API's ModelPermissionsOrAnonReadOnly both check with `user.has_perm`.
+  group holds them (migrations 0005 and 0011). Superusers hold every permission.
+  Writes to one kind of record need that model's own permission, which Django's
+  admin and the API's ModelPermissionsOrAnonReadOnly both check with
+  `user.has_perm`.
 - Editors are the users listed on an agency. They cover the commitments that one
   of their agencies, or an agency below one of them, leads or supports, and add
   progress to those. Their rights come from that assignment alone: `is_staff`
