@@ -189,6 +189,9 @@ def test_no_two_rows_share_a_natural_key():
             key = (*fields["announcement"], fields["slug"])
         elif row["model"] == "commitments.progressupdate":
             key = (*fields["commitment"], fields["reported_on"], fields["summary"])
+        elif row["model"] == "commitments.agencyalias":
+            # Aliases are unique regardless of case.
+            key = (fields["name"].casefold(),)
         else:
             key = (fields["slug"],)
         keys[(row["model"], key)] += 1

@@ -5,6 +5,7 @@ answers conditional GETs with 304."""
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.db.models import Case, CharField, Value, When
 from django.http import JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404, render
@@ -215,6 +216,17 @@ def agency_detail(request, slug):
     )
     led = [c for c in commitments if c.lead_agency_id == agency.pk]
     supported = [c for c in commitments if c.lead_agency_id != agency.pk]
+    role = Case(
+        When(lead_agency=agency, then=Value("leads")),
+        default=Value("supports"),
+        output_field=CharField(),
+    )
+    cards = {
+        values["role"]: Scorecard.of(counts)
+        for values, counts in Commitment.objects.of_agencies([agency])
+        .annotate(role=role)
+        .status_counts_by("role")
+    }
     return render(
         request,
         "commitments/agency.html",
@@ -223,14 +235,8 @@ def agency_detail(request, slug):
             "sub_agencies": list(agency.children.all()),
             "led": led,
             "supported": supported,
-            "leads": Scorecard.of(
-                Commitment.objects.filter(lead_agency=agency).status_counts()
-            ),
-            "supports": Scorecard.of(
-                Commitment.objects.of_agencies([agency])
-                .exclude(lead_agency=agency)
-                .status_counts()
-            ),
+            "leads": cards.get("leads", Scorecard()),
+            "supports": cards.get("supports", Scorecard()),
         },
     )
 
