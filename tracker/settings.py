@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "commitments",
 ]
 
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -141,10 +144,42 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "admin:login"
 
-# Sessions live in the database (Django's default) and so does the cache (the API's
-# login throttle counts failures in it): a web process keeps no state of its own,
-# so any number of replicas can serve behind a load balancer. Migration 0003
-# creates the table.
+# Proxies in front of the web processes, each appending to X-Forwarded-For: 0 (no
+# proxy) takes the client's address from the socket and ignores the header, which
+# a client can write; 1 behind one load balancer. The sign-in limits count failures
+# per address, so this must match the deployment.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+# Sign-in limits (tracker/signin.py, README "Sign-in limits"): one count of failures
+# for the API's token login and the admin's login page, in the database.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=6)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int(
+    "LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=100
+)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked account or address before any password is checked.
+    "tracker.signin.SignInLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "tracker.signin.SignInFailureHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "tracker.signin.account_key"
+AXES_CLIENT_IP_CALLABLE = "tracker.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "tracker.signin.lockout_response"
+# A lockout ends at its documented time: attempts while locked do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Only failures are kept; successful sign-ins are not logged by axes.
+AXES_DISABLE_ACCESS_LOG = True
+# Quiet start-up (management commands print JSON on stdout), and log lines that
+# name only what is counted.
+AXES_VERBOSE = False
+
+# Sessions live in the database (Django's default), and so do the cache and the
+# sign-in failures: a web process keeps no state of its own, so any number of
+# replicas can serve behind a load balancer. Migration 0003 creates the cache table.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://tracker_cache")}
 
 # HTTPS. A deployment sets HTTPS_ONLY=true (README "Deploying"); the demo on
@@ -214,11 +249,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "commitments.api.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "commitments.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        # Failed logins per username and per client address.
-        "login_failures": env.str("LOGIN_FAILURE_RATE", default="5/min"),
-    },
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=None),
+    "NUM_PROXIES": NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

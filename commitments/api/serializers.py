@@ -6,6 +6,7 @@ does not exist, is refused by name rather than silently ignored."""
 
 import copy
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models as db_models
@@ -436,6 +437,10 @@ class HistoryEntrySerializer(serializers.Serializer):
 class LoginSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+    def validate_username(self, value):
+        # As the admin's login form does: both find the same account.
+        return AbstractBaseUser.normalize_username(value)
 
 
 class TokenSerializer(serializers.Serializer):

@@ -25,7 +25,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from commitments.api import serializers as api
@@ -437,48 +436,14 @@ class StatusViewSet(viewsets.ViewSet):
         return Response(api.StatusSerializer.vocabulary())
 
 
-class FailedLoginThrottle(SimpleRateThrottle):
-    """Counts failed logins only, by client address and by username, in the
-    database-backed cache shared by every web process. A successful login costs
-    nothing; after too many failures every attempt waits, even a right one."""
-
-    scope = "login_failures"
-
-    def cache_keys(self, request):
-        keys = [
-            self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-        ]
-        data = request.data
-        username = data.get("username") if isinstance(data, dict) else None
-        if isinstance(username, str) and username:
-            digest = hashlib.sha256(username.lower().encode()).hexdigest()
-            keys.append(self.cache_format % {"scope": self.scope, "ident": digest})
-        return keys
-
-    def recent(self, key, now):
-        return [t for t in self.cache.get(key, []) if t > now - self.duration]
-
-    def allow_request(self, request, view):
-        self.now = self.timer()
-        for key in self.cache_keys(request):
-            self.history = self.recent(key, self.now)
-            if len(self.history) >= self.num_requests:
-                return False
-        return True
-
-    def record_failure(self, request):
-        now = self.timer()
-        for key in self.cache_keys(request):
-            self.cache.set(key, [now, *self.recent(key, now)], self.duration)
-
-
 class LoginView(knox_views.LoginView):
     """`{"username", "password"}` in, `{"token", "expiry"}` out. The token is
-    stored hashed and expires (REST_KNOX TOKEN_TTL)."""
+    stored hashed and expires (REST_KNOX TOKEN_TTL). Failures count towards the
+    sign-in limits that the admin's login shares (tracker/signin.py): a locked
+    account or address gets 429 with Retry-After."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [FailedLoginThrottle]
 
     @extend_schema(
         request=api.LoginSerializer,
@@ -494,7 +459,6 @@ class LoginView(knox_views.LoginView):
             password=login.validated_data["password"],
         )
         if user is None:
-            FailedLoginThrottle().record_failure(request)
             # Answered, not raised: a raised error would roll back the request's
             # transaction (ATOMIC_REQUESTS), and the record of the failure with it.
             return Response(
