@@ -104,6 +104,21 @@ def test_expired_token_is_refused(api_client):
     response = api_client.post("/api/v1/auth/logout/")
 
     assert response.status_code == 401
+    # knox deletes an expired token when it is shown, and the 401 keeps that.
+    assert not AuthToken.objects.filter(pk=instance.pk).exists()
+
+
+def test_an_expired_token_shown_on_a_read_is_deleted_too(api_client):
+    instance, token = AuthToken.objects.create(user=UserFactory())
+    AuthToken.objects.filter(pk=instance.pk).update(
+        expiry=timezone.now() - datetime.timedelta(days=1)
+    )
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    response = api_client.get("/api/v1/commitments/")
+
+    assert response.status_code == 401
+    assert not AuthToken.objects.exists()
 
 
 @pytest.mark.parametrize(

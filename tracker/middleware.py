@@ -15,8 +15,11 @@ import uuid
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.encoding import escape_uri_path
+
+from tracker.errors import is_api_request
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # One token of safe characters, so a client cannot forge or break log lines.
@@ -104,7 +107,8 @@ def database_unreachable(exception, alias=DEFAULT_DB_ALIAS):
 
 class DatabaseUnavailableMiddleware:
     """While the database is restarting or unreachable, answer 503 with a
-    Retry-After instead of a 500 and a stack trace. The request ran in one
+    Retry-After instead of a 500 and a stack trace: JSON under /api/, a page
+    elsewhere. The request ran in one
     transaction (ATOMIC_REQUESTS), so it left no half-written record. The next
     request reconnects (CONN_HEALTH_CHECKS); Django may even have reconnected
     already, so the error, not the connection, tells what happened."""
@@ -119,10 +123,15 @@ class DatabaseUnavailableMiddleware:
         if not database_unreachable(exception):
             return None
         logger.warning("The database is unavailable: %s", one_line(exception))
-        response = JsonResponse(
-            {"detail": "The database is unavailable. Retry in a few seconds."},
-            status=503,
-        )
+        if is_api_request(request):
+            response = JsonResponse(
+                {"detail": "The database is unavailable. Retry in a few seconds."},
+                status=503,
+            )
+        else:
+            # Rendered without the request: no context processor may touch the
+            # database that just failed.
+            response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
