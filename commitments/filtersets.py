@@ -4,6 +4,9 @@ Every filter validates its value: a slug, status or kind that names nothing, or 
 malformed date or boolean, gets 400 naming the parameter (DjangoFilterBackend
 raises the form's errors) rather than being ignored."""
 
+import datetime
+import re
+
 import django_filters
 from django import forms
 from django.db.models import F, Q
@@ -38,6 +41,39 @@ class StrictBooleanField(forms.Field):
 @extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanFilter(django_filters.Filter):
     field_class = StrictBooleanField
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(value):
+    """A date written exactly YYYY-MM-DD in ASCII digits, else None. (Python and
+    Django also read 20180506, 2018-5-6, a trailing newline and non-ASCII
+    digits.)"""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+class StrictDateField(forms.Field):
+    """A date as YYYY-MM-DD and nothing else (Django's DateField also reads
+    05/06/2018 and the like)."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        date = parse_iso_date(value)
+        if date is None:
+            raise forms.ValidationError("Enter a date as YYYY-MM-DD.")
+        return date
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class StrictDateFilter(django_filters.DateFilter):
+    field_class = StrictDateField
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -99,10 +135,10 @@ class CommitmentFilterSet(django_filters.FilterSet):
         method="filter_late",
         help_text="Final assessment dated after the due date.",
     )
-    due_before = django_filters.DateFilter(
+    due_before = StrictDateFilter(
         field_name="due_date", lookup_expr="lte", help_text="Due on or before."
     )
-    due_after = django_filters.DateFilter(
+    due_after = StrictDateFilter(
         field_name="due_date", lookup_expr="gte", help_text="Due on or after."
     )
     search = django_filters.CharFilter(
@@ -167,10 +203,10 @@ class ProgressUpdateFilterSet(django_filters.FilterSet):
         field_name="commitment__announcement",
         help_text="The announcement's slug.",
     )
-    reported_before = django_filters.DateFilter(
+    reported_before = StrictDateFilter(
         field_name="reported_on", lookup_expr="lte", help_text="On or before."
     )
-    reported_after = django_filters.DateFilter(
+    reported_after = StrictDateFilter(
         field_name="reported_on", lookup_expr="gte", help_text="On or after."
     )
 

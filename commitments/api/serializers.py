@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commitments.api.exceptions import validation_error_detail
+from commitments.filtersets import parse_iso_date
 from commitments.models import (
     STATUS_DEFINITIONS,
     Agency,
@@ -53,10 +54,25 @@ class StrictSlugRelatedField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+class IsoDateField(serializers.DateField):
+    """A date as YYYY-MM-DD in ASCII digits and nothing else."""
+
+    def to_internal_value(self, value):
+        date = parse_iso_date(value)
+        if date is None:
+            self.fail("invalid", format="YYYY-MM-DD")
+        return date
+
+
 class StrictModelSerializer(serializers.ModelSerializer):
     """Refuses unknown and read-only fields in a write, naming each of them, and
     checks the model's own rules (Model.clean) before anything is written so that
-    every error comes back as 400 with its field."""
+    every error comes back as 400 with its field. Dates are exactly YYYY-MM-DD."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        db_models.DateField: IsoDateField,
+    }
 
     def to_internal_value(self, data):
         if isinstance(data, dict):

@@ -340,9 +340,14 @@ class CommitmentViewSet(
         key = request.headers.get("Idempotency-Key")
         fingerprint = ""
         if key is not None:
-            if not 1 <= len(key) <= 255 or not key.isprintable():
+            key = header_text(key)
+            if key is None or not 1 <= len(key) <= 255 or not key.isprintable():
                 raise ValidationError(
-                    {"Idempotency-Key": ["Send 1 to 255 printable characters."]}
+                    {
+                        "Idempotency-Key": [
+                            "Send 1 to 255 printable characters, in UTF-8."
+                        ]
+                    }
                 )
             fingerprint = request_fingerprint(commitment, request.data)
             replay = self.replay(request, key, fingerprint, context)
@@ -401,6 +406,15 @@ class CommitmentViewSet(
         )
         page = self.paginate_queryset(records)
         return self.get_paginated_response(history_entries(commitment, page))
+
+
+def header_text(value):
+    """A header's value as the client wrote it in UTF-8 (None if it is not UTF-8):
+    WSGI hands Django every header decoded as Latin-1."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return None
 
 
 def request_fingerprint(commitment, body):
