@@ -76,6 +76,48 @@ class StrictDateFilter(django_filters.DateFilter):
     field_class = StrictDateField
 
 
+# A search costs a scan of three text columns per word: these bound what one
+# request can ask for (README "Limits").
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_WORDS = 8
+
+
+class SearchField(forms.CharField):
+    """Words to search for: at most SEARCH_MAX_LENGTH characters and
+    SEARCH_MAX_WORDS different words (case aside); a repeated word counts once."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        words = list({word.casefold(): word for word in text.split()}.values())
+        if len(words) > SEARCH_MAX_WORDS:
+            raise forms.ValidationError(
+                f"Search for at most {SEARCH_MAX_WORDS} different words "
+                f"({len(words)} given).",
+                code="max_words",
+            )
+        return words
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SearchFilter(django_filters.Filter):
+    """Commitments whose title, description or quote holds every word."""
+
+    field_class = SearchField
+
+    def filter(self, queryset, words):
+        for word in words or []:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(source_quote__icontains=word)
+            )
+        return queryset
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class SlugFilter(django_filters.ModelChoiceFilter):
     """Names a related object by its slug; an unknown slug is an error."""
@@ -141,10 +183,10 @@ class CommitmentFilterSet(django_filters.FilterSet):
     due_after = StrictDateFilter(
         field_name="due_date", lookup_expr="gte", help_text="Due on or after."
     )
-    search = django_filters.CharFilter(
-        method="filter_search",
-        max_length=200,
-        help_text="Words that must all occur in the title, description or quote.",
+    search = SearchFilter(
+        help_text=f"Words that must all occur in the title, description or quote: "
+        f"at most {SEARCH_MAX_LENGTH} characters and {SEARCH_MAX_WORDS} different "
+        "words.",
     )
     ordering = CommitmentOrderingFilter(
         fields=["due_date", "updated_at", "title", "status"],
@@ -173,15 +215,6 @@ class CommitmentFilterSet(django_filters.FilterSet):
         if value:
             return queryset.filter(pk__in=late)
         return queryset.exclude(pk__in=late)
-
-    def filter_search(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(source_quote__icontains=word)
-            )
-        return queryset
 
 
 class ProgressUpdateFilterSet(django_filters.FilterSet):

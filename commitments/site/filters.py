@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from commitments.filtersets import SearchFilter
 from commitments.models import Commitment, Status
 
 
@@ -12,10 +13,8 @@ class CommitmentSiteFilter(django_filters.FilterSet):
     """Agencies and topics are passed in as (slug, name) choices the view already
     loaded, so validating a filter costs no query of its own."""
 
-    q = django_filters.CharFilter(
-        label="Search",
-        method="filter_search",
-        help_text="Words in the title, description or quote.",
+    q = SearchFilter(
+        label="Search", help_text="Words in the title, description or quote."
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, widget=forms.CheckboxSelectMultiple
@@ -43,16 +42,6 @@ class CommitmentSiteFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["agency"].extra["choices"] = list(agencies)
         self.filters["topic"].extra["choices"] = list(topics)
-
-    def filter_search(self, queryset, name, value):
-        query = Q()
-        for word in value.split():
-            query &= (
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(source_quote__icontains=word)
-            )
-        return queryset.filter(query)
 
     def filter_agency(self, queryset, name, value):
         # A subquery rather than a join, so a commitment is listed once.
