@@ -29,6 +29,8 @@ VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:+=/-]{1,128}")
 UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
 # Seconds a client should wait before retrying while the database is unreachable.
 RETRY_AFTER_SECONDS = 5
+# query_canceled: what statement_timeout raises.
+QUERY_CANCELED = "57014"
 
 current_request_id = contextvars.ContextVar("request_id", default="-")
 access_logger = logging.getLogger("tracker.requests")
@@ -84,6 +86,18 @@ def one_line(exception):
     return " ".join(str(exception).split())
 
 
+def sqlstate(exception):
+    cause = exception.__cause__
+    return getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
+
+
+def statement_timed_out(exception):
+    """PostgreSQL cancelled a statement that ran past statement_timeout."""
+    return isinstance(exception, OperationalError) and (
+        sqlstate(exception) == QUERY_CANCELED
+    )
+
+
 def database_unreachable(exception, alias=DEFAULT_DB_ALIAS):
     """True when a database error says the server could not be reached (down,
     restarting, shutting down), as opposed to it refusing this request (a lock, a
@@ -95,18 +109,16 @@ def database_unreachable(exception, alias=DEFAULT_DB_ALIAS):
         if isinstance(exception, OperationalError):
             # The driver's error carries no SQLSTATE when the connection failed on
             # the client side ("server closed the connection unexpectedly").
-            cause = exception.__cause__
-            sqlstate = getattr(cause, "pgcode", None) or getattr(
-                cause, "sqlstate", None
-            )
-            return sqlstate is None or sqlstate.startswith(UNREACHABLE_SQLSTATES)
+            code = sqlstate(exception)
+            return code is None or code.startswith(UNREACHABLE_SQLSTATES)
     if vendor == "sqlite" and isinstance(exception, OperationalError):
         return "unable to open database file" in str(exception)
     return False
 
 
 class DatabaseUnavailableMiddleware:
-    """While the database is restarting or unreachable, answer 503 with a
+    """While the database is restarting or unreachable, or when it cancelled a
+    statement that ran past DATABASE_STATEMENT_TIMEOUT, answer 503 with a
     Retry-After instead of a 500 and a stack trace: JSON under /api/, a page
     elsewhere. The request ran in one
     transaction (ATOMIC_REQUESTS), so it left no half-written record. The next
@@ -120,18 +132,25 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not database_unreachable(exception):
-            return None
-        logger.warning("The database is unavailable: %s", one_line(exception))
-        if is_api_request(request):
-            response = JsonResponse(
-                {"detail": "The database is unavailable. Retry in a few seconds."},
-                status=503,
+        if database_unreachable(exception):
+            logger.warning("The database is unavailable: %s", one_line(exception))
+            message = "The database is unavailable. Retry in a few seconds."
+        elif statement_timed_out(exception):
+            # The statement_timeout setting, DATABASE_STATEMENT_TIMEOUT.
+            logger.warning("A statement ran too long: %s", one_line(exception))
+            message = (
+                "The request took too long and was stopped. Retry later, or ask "
+                "for less (narrower filters)."
             )
+        else:
+            return None
+        if is_api_request(request):
+            response = JsonResponse({"detail": message}, status=503)
         else:
             # Rendered without the request: no context processor may touch the
             # database that just failed.
-            response = HttpResponse(render_to_string("503.html"), status=503)
+            page = render_to_string("503.html", {"message": message})
+            response = HttpResponse(page, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 

@@ -109,6 +109,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+    # No statement runs longer than this (0: no limit), so no request holds
+    # PostgreSQL after gunicorn has killed its worker (GUNICORN_TIMEOUT, which it
+    # stays below by default); the request gets a 503 instead.
+    DATABASE_STATEMENT_TIMEOUT = env.int(
+        "DATABASE_STATEMENT_TIMEOUT",
+        default=env.int("GUNICORN_TIMEOUT", default=30) * 2 // 3,
+    )
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock up front (IMMEDIATE) and wait for it (timeout)
     # instead of failing with "database is locked" mid-transaction.
