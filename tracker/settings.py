@@ -10,6 +10,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,12 +48,17 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
     "commitments",
 ]
 
 MIDDLEWARE = [
     # First, so the access log times the whole stack and sees every response.
     "tracker.middleware.RequestLogMiddleware",
+    # Outside everything that may answer on its own (/healthz, 413, 503), so
+    # every response carries both policies.
+    "tracker.middleware.ContentSecurityPolicyMiddleware",
+    "tracker.middleware.PermissionsPolicyMiddleware",
     "tracker.middleware.DatabaseUnavailableMiddleware",
     # Before the host check (CommonMiddleware) and the HTTPS redirect.
     "tracker.health.HealthCheckMiddleware",
@@ -196,6 +202,30 @@ AXES_VERBOSE = False
 # sign-in failures: a web process keeps no state of its own, so any number of
 # replicas can serve behind a load balancer. Migration 0003 creates the cache table.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://tracker_cache")}
+
+# Content-Security-Policy (django-csp 4) on every response: nothing loads unless
+# listed. The public site runs no script; its stylesheet and images come from this
+# origin, and its status meters size their segments in style attributes. Pages
+# that need more add it: the admin and the browsable API (tracker.middleware.
+# ContentSecurityPolicyMiddleware) and the API docs (tracker/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features no page uses, refused to every page and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), "
+    "payment=(), publickey-credentials-get=(), screen-wake-lock=(), usb=(), "
+    "xr-spatial-tracking=()"
+)
 
 # HTTPS. A deployment sets HTTPS_ONLY=true (README "Deploying"); the demo on
 # http://127.0.0.1:8000/ leaves it off. Each setting can still be set on its own.
