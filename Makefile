@@ -20,9 +20,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# A local, generated SECRET_KEY (never committed; .env is ignored by git).
+# A local, generated SECRET_KEY (never committed; .env is ignored by git), and no
+# proxy in front (NUM_PROXIES=0).
 .env:
 	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "# No proxy in front: a client's address is the socket's, X-Forwarded-For is ignored." >> .env
+	@echo "NUM_PROXIES=0" >> .env
 	@echo "Wrote .env with a generated SECRET_KEY."
 
 # The container's start-up too (bin/start): set-up, then gunicorn, DEBUG off, static

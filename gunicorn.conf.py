@@ -10,6 +10,18 @@ def env_int(name, default):
     return int(os.environ.get(name, default))
 
 
+def env_bool(name):
+    """As django-environ reads a boolean (tracker/settings.py)."""
+    return os.environ.get(name, "").strip().lower() in {
+        "true",
+        "on",
+        "ok",
+        "y",
+        "yes",
+        "1",
+    }
+
+
 wsgi_app = "tracker.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers, each serving one request at a time; about two per core.
@@ -28,3 +40,14 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # No gunicornc control socket: replicas on one host would share its one path, and
 # the container's user cannot write to its default directory.
 control_socket_disable = True
+# Which peers may tell gunicorn, by X-Forwarded-Proto, that the client used HTTPS
+# (it then sets the request's scheme, which Django believes): the same decision as
+# Django's TRUST_X_FORWARDED_PROTO, not gunicorn's own default of trusting
+# 127.0.0.1, through which any client of a proxy on the same host could claim
+# HTTPS. Trusted: any peer, or those listed in FORWARDED_ALLOW_IPS; otherwise none.
+if env_bool("TRUST_X_FORWARDED_PROTO"):
+    forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+else:
+    forwarded_allow_ips = ""
+# Only the header Django reads (SECURE_PROXY_SSL_HEADER).
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}

@@ -18,8 +18,8 @@ At the end the commitment's version has grown by exactly the number of writes
 applied (each applied once, none of the refused ones applied), its history has
 grown by one entry per applied write and shows no refused one, and both replicas
 serve the last applied write. The token is issued by one replica and used on
-both: sessions, tokens, throttles and caches live in the database, not in a web
-process.
+both: sessions, tokens, sign-in failures and caches live in the database, not in
+a web process.
 
 Exit status 0 when every check held, 1 otherwise. Bounded: every request has a
 timeout, the servers are stopped and the scratch database dropped at the end.

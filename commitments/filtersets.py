@@ -10,6 +10,9 @@ malformed date or boolean, is an error naming the parameter (400 from the API, a
 from the site's CSV; the public list shows it above the form) rather than being
 ignored."""
 
+import datetime
+import re
+
 import django_filters
 from django import forms
 from django.db.models import F, Q
@@ -45,6 +48,81 @@ class StrictBooleanField(forms.Field):
 @extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanFilter(django_filters.Filter):
     field_class = StrictBooleanField
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(value):
+    """A date written exactly YYYY-MM-DD in ASCII digits, else None. (Python and
+    Django also read 20180506, 2018-5-6, a trailing newline and non-ASCII
+    digits.)"""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+class StrictDateField(forms.Field):
+    """A date as YYYY-MM-DD and nothing else (Django's DateField also reads
+    05/06/2018 and the like)."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        date = parse_iso_date(value)
+        if date is None:
+            raise forms.ValidationError("Enter a date as YYYY-MM-DD.")
+        return date
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class StrictDateFilter(django_filters.DateFilter):
+    field_class = StrictDateField
+
+
+# A search costs a scan of three text columns per word: these bound what one
+# request can ask for (README "Limits").
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_WORDS = 8
+
+
+class SearchField(forms.CharField):
+    """Words to search for: at most SEARCH_MAX_LENGTH characters and
+    SEARCH_MAX_WORDS different words (case aside); a repeated word counts once."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        words = list({word.casefold(): word for word in text.split()}.values())
+        if len(words) > SEARCH_MAX_WORDS:
+            raise forms.ValidationError(
+                f"Search for at most {SEARCH_MAX_WORDS} different words "
+                f"({len(words)} given).",
+                code="max_words",
+            )
+        return words
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SearchFilter(django_filters.Filter):
+    """Commitments whose title, description or quote holds every word."""
+
+    field_class = SearchField
+
+    def filter(self, queryset, words):
+        for word in words or []:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(source_quote__icontains=word)
+            )
+        return queryset
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -118,23 +196,23 @@ class CommitmentFilterSet(django_filters.FilterSet):
         label="Late",
         help_text="Final assessment dated after the due date.",
     )
-    due_before = django_filters.DateFilter(
+    due_before = StrictDateFilter(
         field_name="due_date",
         lookup_expr="lte",
         label="Due on or before",
         help_text="Due on or before.",
     )
-    due_after = django_filters.DateFilter(
+    due_after = StrictDateFilter(
         field_name="due_date",
         lookup_expr="gte",
         label="Due on or after",
         help_text="Due on or after.",
     )
-    search = django_filters.CharFilter(
-        method="filter_search",
-        max_length=200,
+    search = SearchFilter(
         label="Search",
-        help_text="Words that must all occur in the title, description or quote.",
+        help_text=f"Words that must all occur in the title, description or quote: "
+        f"at most {SEARCH_MAX_LENGTH} characters and {SEARCH_MAX_WORDS} different "
+        "words.",
     )
     ordering = CommitmentOrderingFilter(
         fields=ORDERING_FIELDS,
@@ -156,15 +234,6 @@ class CommitmentFilterSet(django_filters.FilterSet):
     def filter_late(self, queryset, name, value):
         return queryset.late() if value else queryset.not_late()
 
-    def filter_search(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(source_quote__icontains=word)
-            )
-        return queryset
-
 
 class CommitmentSiteFilterSet(CommitmentFilterSet):
     """The same filters for the public list and /commitments.csv, with the site's
@@ -173,11 +242,8 @@ class CommitmentSiteFilterSet(CommitmentFilterSet):
 
     search = None
     ordering = None
-    q = django_filters.CharFilter(
-        method="filter_search",
-        max_length=200,
-        label="Search",
-        help_text="Words in the title, description or quote.",
+    q = SearchFilter(
+        label="Search", help_text="Words in the title, description or quote."
     )
     sort = CommitmentOrderingFilter(fields=ORDERING_FIELDS, label="Order")
 
@@ -255,10 +321,10 @@ class ProgressUpdateFilterSet(django_filters.FilterSet):
         field_name="commitment__announcement",
         help_text="The announcement's slug.",
     )
-    reported_before = django_filters.DateFilter(
+    reported_before = StrictDateFilter(
         field_name="reported_on", lookup_expr="lte", help_text="On or before."
     )
-    reported_after = django_filters.DateFilter(
+    reported_after = StrictDateFilter(
         field_name="reported_on", lookup_expr="gte", help_text="On or after."
     )
 

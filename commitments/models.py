@@ -5,6 +5,7 @@ import bisect
 import contextlib
 import datetime
 import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,33 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
+
+# Free text: long enough for any real entry, short enough that one request cannot
+# store megabytes (README "Limits").
+LONG_TEXT_LENGTH = 10_000
+ANNOUNCEMENT_BODY_LENGTH = 500_000
+
+# Characters that end a line or control a terminal: C0 and C1 controls (tab, line
+# feed and carriage return among them), DEL, and the line and paragraph separators.
+LINE_BREAKING_CATEGORIES = {"Cc", "Zl", "Zp"}
+
+
+def validate_one_line(value):
+    """A name, title or other one-line text: it reaches headers, calendars, feeds
+    and CSV cells, where a line break or control character would break the format."""
+    bad = sorted(
+        {
+            f"U+{ord(c):04X}"
+            for c in value
+            if unicodedata.category(c) in LINE_BREAKING_CATEGORIES
+        }
+    )
+    if bad:
+        raise ValidationError(
+            "Write this on one line, without control characters (found %(found)s).",
+            code="control_characters",
+            params={"found": ", ".join(bad)},
+        )
 
 
 def normalise_whitespace(text):
@@ -158,8 +186,10 @@ class Agency(StoredValues):
         unique=True,
         help_text="Lower-case abbreviation where there is one (doj, fbi, atf).",
     )
-    abbreviation = models.CharField(max_length=32, blank=True)
-    name = models.CharField(max_length=200)
+    abbreviation = models.CharField(
+        max_length=32, blank=True, validators=[validate_one_line]
+    )
+    name = models.CharField(max_length=200, validators=[validate_one_line])
     level = models.CharField(
         max_length=16, choices=Level.choices, default=Level.FEDERAL
     )
@@ -241,7 +271,7 @@ class Topic(models.Model):
     checks, prosecutions, regulation."""
 
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_one_line])
 
     history = HistoricalRecords()
     objects = SlugManager()
@@ -260,7 +290,7 @@ class Announcement(models.Model):
     """The source document that makes the commitments."""
 
     slug = models.SlugField(unique=True)
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[validate_one_line])
     issuer = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="announcements"
     )
@@ -274,9 +304,10 @@ class Announcement(models.Model):
         help_text="The official document (the issuer's own release). Leave blank "
         "rather than guess.",
     )
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, max_length=LONG_TEXT_LENGTH)
     body = models.TextField(
-        help_text="The full text. Every commitment's quote must occur in it."
+        max_length=ANNOUNCEMENT_BODY_LENGTH,
+        help_text="The full text. Every commitment's quote must occur in it.",
     )
     text_source_url = models.URLField(
         max_length=500,
@@ -490,11 +521,12 @@ class Commitment(StoredValues):
         Announcement, on_delete=models.PROTECT, related_name="commitments"
     )
     slug = models.SlugField(help_text="Unique within its announcement.")
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=300, validators=[validate_one_line])
+    description = models.TextField(blank=True, max_length=LONG_TEXT_LENGTH)
     source_quote = models.TextField(
+        max_length=LONG_TEXT_LENGTH,
         help_text="A verbatim excerpt of the announcement that carries the "
-        "commitment's own words."
+        "commitment's own words.",
     )
     lead_agency = models.ForeignKey(
         Agency,
@@ -512,6 +544,7 @@ class Commitment(StoredValues):
     deadline_text = models.CharField(
         max_length=200,
         blank=True,
+        validators=[validate_one_line],
         help_text='The deadline as stated: "over the next 45 days", "immediate".',
     )
     due_in_days = models.PositiveIntegerField(
@@ -931,7 +964,7 @@ class ProgressUpdate(models.Model):
         choices=Status.choices,
         help_text="The assessment after this update.",
     )
-    summary = models.TextField()
+    summary = models.TextField(max_length=LONG_TEXT_LENGTH)
     source_url = models.URLField(
         max_length=500,
         blank=True,

@@ -96,3 +96,32 @@ def test_unusable_key_is_400_naming_the_header(api_client, maintainer, commitmen
     assert response.status_code == 400
     assert list(response.json()) == ["Idempotency-Key"]
     assert not ProgressUpdate.objects.exists()
+
+
+def as_wsgi(text):
+    """A header value as WSGI hands it to Django: its UTF-8 bytes read as Latin-1."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def test_a_utf8_key_round_trips(api_client, maintainer, commitment):
+    authorize(api_client, maintainer)
+    first = post(api_client, commitment, key=as_wsgi("clé-été-1"))
+
+    retry = post(api_client, commitment, key=as_wsgi("clé-été-1"))
+    other = post(api_client, commitment, key=as_wsgi("clé-été-2"))
+
+    assert first.status_code == retry.status_code == other.status_code == 201
+    assert retry.json() == first.json()
+    assert other.json()["id"] != first.json()["id"]
+    assert ProgressUpdate.objects.get(pk=first.json()["id"]).idempotency_key == (
+        "clé-été-1"
+    )
+
+
+def test_a_key_that_is_not_utf8_is_400(api_client, maintainer, commitment):
+    authorize(api_client, maintainer)
+
+    response = post(api_client, commitment, key="caf\xe9")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["Idempotency-Key"]

@@ -59,6 +59,8 @@ def browser(tmp_path):
     options.binary_location = chromium
     for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]:
         options.add_argument(flag)
+    # The console, where Chromium reports what the Content-Security-Policy refused.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(
         service=Service(executable_path=chromedriver), options=options
     )
@@ -226,3 +228,44 @@ def test_a_reader_filters_the_list_and_opens_an_agency(
 
     browser.find_element(By.LINK_TEXT, "Statuses & method").click()
     assert_accessible(browser, "method")
+
+
+def csp_violations(driver):
+    return [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if "Content Security Policy" in entry["message"]
+    ]
+
+
+def test_the_api_docs_and_the_admin_work_under_their_policies(
+    browser, live_server, transactional_db, staff_user
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    load_demo_data()
+    wait = WebDriverWait(browser, 20)
+
+    browser.get(live_server.url + "/api/docs/")
+    # Swagger UI ran (its scripts) and drew the operations of the fetched schema.
+    wait.until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".opblock"))
+    )
+    assert csp_violations(browser) == []
+
+    browser.get(live_server.url + "/admin/login/")
+    browser.find_element(By.NAME, "username").send_keys("staff")
+    browser.find_element(By.NAME, "password").send_keys("correct horse battery staple")
+    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    wait.until(expected_conditions.url_to_be(live_server.url + "/admin/"))
+    commitment = Commitment.objects.order_by("id").first()
+    browser.get(f"{live_server.url}/admin/commitments/commitment/")
+    browser.get(
+        f"{live_server.url}/admin/commitments/commitment/{commitment.pk}/change/"
+    )
+    assert browser.find_elements(By.CSS_SELECTOR, "form#commitment_form")
+
+    browser.get(live_server.url + "/")
+    assert csp_violations(browser) == []

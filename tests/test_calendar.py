@@ -5,6 +5,7 @@ import datetime
 import icalendar
 import pytest
 
+from commitments.models import Agency
 from tests.factories import ProgressUpdateFactory
 from tests.site_data import build_announcement
 
@@ -104,3 +105,25 @@ def test_calendar_costs_the_same_queries_whatever_its_size(
         response = client.get("/calendar/deadlines.ics")
 
     assert len(parse(response).walk("VEVENT")) == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "escaped"),
+    [
+        ("Line one\nLine two", r"Line one\nLine two"),
+        ("CR only\rX-INJECTED:1", r"CR only\nX-INJECTED:1"),
+        ("Commas, and; semicolons", r"Commas\, and\; semicolons"),
+    ],
+)
+def test_a_calendar_name_is_escaped_as_text(client, name, escaped):
+    # Written before names were refused a line break: data already stored.
+    build_announcement()
+    Agency.objects.filter(slug="fbi").update(name=name)
+
+    response = client.get("/calendar/agencies/fbi.ics")
+
+    parse(response)
+    lines = response.content.decode().split("\r\n")
+    assert f"X-WR-CALNAME:Commitment Tracker: {escaped} deadlines" in lines
+    assert not any("\r" in line or "\n" in line for line in lines)
+    assert not any(line.startswith("X-INJECTED") for line in lines)

@@ -16,15 +16,27 @@ only_postgresql = pytest.mark.skipif(
 )
 
 
-def test_a_view_answers_503_while_the_database_is_unreachable(
+def test_an_api_view_answers_503_json_while_the_database_is_unreachable(
     client, unreachable_database
 ):
     # Opening the request's transaction (ATOMIC_REQUESTS) is what fails here.
-    response = client.get("/admin/login/")
+    response = client.get("/api/v1/commitments/")
 
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert response.json() == UNAVAILABLE
+
+
+@pytest.mark.parametrize("path", ["/", "/commitments/", "/admin/login/"])
+def test_a_page_answers_503_html_while_the_database_is_unreachable(
+    client, unreachable_database, path
+):
+    response = client.get(path)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert "<h1>Temporarily unavailable</h1>" in response.content.decode()
 
 
 @only_postgresql

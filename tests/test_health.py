@@ -20,6 +20,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"status": "unavailable", "database": "unreachable"}
+    assert response["Retry-After"] == "5"
 
 
 def test_healthz_accepts_head(client, db):

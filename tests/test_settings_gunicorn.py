@@ -18,6 +18,8 @@ def load(monkeypatch, **environment):
         "GUNICORN_TIMEOUT",
         "GUNICORN_MAX_REQUESTS",
         "GUNICORN_MAX_REQUESTS_JITTER",
+        "TRUST_X_FORWARDED_PROTO",
+        "FORWARDED_ALLOW_IPS",
     ):
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
@@ -66,3 +68,22 @@ def test_defaults_serve_the_project_on_loopback(monkeypatch):
     # The Django middleware writes the access log, with request ids.
     assert config.accesslog is None
     assert config.errorlog == "-"
+
+
+def test_without_trust_gunicorn_believes_no_peers_x_forwarded_proto(monkeypatch):
+    # gunicorn's own default trusts 127.0.0.1: a client of any proxy on the same
+    # host could claim HTTPS.
+    config = load(monkeypatch)
+
+    assert config.forwarded_allow_ips == []
+
+
+def test_trusting_x_forwarded_proto_trusts_the_proxy_for_gunicorn_too(monkeypatch):
+    config = load(monkeypatch, TRUST_X_FORWARDED_PROTO="true")
+    narrowed = load(
+        monkeypatch, TRUST_X_FORWARDED_PROTO="true", FORWARDED_ALLOW_IPS="10.0.0.0/8"
+    )
+
+    assert config.forwarded_allow_ips == ["*"]
+    assert config.secure_scheme_headers == {"X-FORWARDED-PROTO": "https"}
+    assert narrowed.forwarded_allow_ips == ["10.0.0.0/8"]

@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from tracker.middleware import one_line
+from tracker.middleware import RETRY_AFTER_SECONDS, one_line
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +24,11 @@ def healthz(request):
         logger.warning(
             "Health check failed: the database did not answer: %s", one_line(exc)
         )
-        return JsonResponse(
+        response = JsonResponse(
             {"status": "unavailable", "database": "unreachable"}, status=503
         )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok"})
 
 

@@ -13,9 +13,15 @@ import re
 import time
 import uuid
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.encoding import escape_uri_path
+
+from tracker.errors import is_api_request
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # One token of safe characters, so a client cannot forge or break log lines.
@@ -25,6 +31,8 @@ VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:+=/-]{1,128}")
 UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
 # Seconds a client should wait before retrying while the database is unreachable.
 RETRY_AFTER_SECONDS = 5
+# query_canceled: what statement_timeout raises.
+QUERY_CANCELED = "57014"
 
 current_request_id = contextvars.ContextVar("request_id", default="-")
 access_logger = logging.getLogger("tracker.requests")
@@ -80,6 +88,18 @@ def one_line(exception):
     return " ".join(str(exception).split())
 
 
+def sqlstate(exception):
+    cause = exception.__cause__
+    return getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
+
+
+def statement_timed_out(exception):
+    """PostgreSQL cancelled a statement that ran past statement_timeout."""
+    return isinstance(exception, OperationalError) and (
+        sqlstate(exception) == QUERY_CANCELED
+    )
+
+
 def database_unreachable(exception, alias=DEFAULT_DB_ALIAS):
     """True when a database error says the server could not be reached (down,
     restarting, shutting down), as opposed to it refusing this request (a lock, a
@@ -91,19 +111,18 @@ def database_unreachable(exception, alias=DEFAULT_DB_ALIAS):
         if isinstance(exception, OperationalError):
             # The driver's error carries no SQLSTATE when the connection failed on
             # the client side ("server closed the connection unexpectedly").
-            cause = exception.__cause__
-            sqlstate = getattr(cause, "pgcode", None) or getattr(
-                cause, "sqlstate", None
-            )
-            return sqlstate is None or sqlstate.startswith(UNREACHABLE_SQLSTATES)
+            code = sqlstate(exception)
+            return code is None or code.startswith(UNREACHABLE_SQLSTATES)
     if vendor == "sqlite" and isinstance(exception, OperationalError):
         return "unable to open database file" in str(exception)
     return False
 
 
 class DatabaseUnavailableMiddleware:
-    """While the database is restarting or unreachable, answer 503 with a
-    Retry-After instead of a 500 and a stack trace. The request ran in one
+    """While the database is restarting or unreachable, or when it cancelled a
+    statement that ran past DATABASE_STATEMENT_TIMEOUT, answer 503 with a
+    Retry-After instead of a 500 and a stack trace: JSON under /api/, a page
+    elsewhere. The request ran in one
     transaction (ATOMIC_REQUESTS), so it left no half-written record. The next
     request reconnects (CONN_HEALTH_CHECKS); Django may even have reconnected
     already, so the error, not the connection, tells what happened."""
@@ -115,14 +134,90 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not database_unreachable(exception):
+        if database_unreachable(exception):
+            logger.warning("The database is unavailable: %s", one_line(exception))
+            message = "The database is unavailable. Retry in a few seconds."
+        elif statement_timed_out(exception):
+            # The statement_timeout setting, DATABASE_STATEMENT_TIMEOUT.
+            logger.warning("A statement ran too long: %s", one_line(exception))
+            message = (
+                "The request took too long and was stopped. Retry later, or ask "
+                "for less (narrower filters)."
+            )
+        else:
             return None
-        logger.warning("The database is unavailable: %s", one_line(exception))
-        response = JsonResponse(
-            {"detail": "The database is unavailable. Retry in a few seconds."},
-            status=503,
-        )
+        if is_api_request(request):
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            # Rendered without the request: no context processor may touch the
+            # database that just failed.
+            page = render_to_string("503.html", {"message": message})
+            response = HttpResponse(page, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """A body longer than DATA_UPLOAD_MAX_MEMORY_SIZE gets 413 naming the limit,
+    before anything reads it. (Django's own check answers such a body with a 400
+    only once a form reads it, and DRF's JSON parser does not check at all.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit:
+            return JsonResponse(
+                {
+                    "detail": f"The request body is {length} bytes; the limit is "
+                    f"{limit} bytes."
+                },
+                status=413,
+            )
+        return self.get_response(request)
+
+
+# What the admin and the browsable API add to CONTENT_SECURITY_POLICY: their own
+# scripts (no inline script), their requests back to this origin (the admin's
+# autocomplete), and, for the admin's change list, an inline style block.
+SCRIPTED_PAGES_CSP = {
+    "script-src": [SELF],
+    "connect-src": [SELF],
+    "style-src": [SELF, UNSAFE_INLINE],
+}
+SCRIPTED_PATH_PREFIXES = ("/admin/", "/api/v1/")
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware. A view's own policy (csp_update and the like, as
+    the API docs have) wins; the admin's views, which are Django's and carry no
+    decorator of ours, and the browsable API get SCRIPTED_PAGES_CSP."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if (
+            not report_only
+            and parts.update is None
+            and request.path_info.startswith(SCRIPTED_PATH_PREFIXES)
+        ):
+            parts.update = SCRIPTED_PAGES_CSP
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy (settings.PERMISSIONS_POLICY) on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
 

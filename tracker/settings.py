@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,17 +48,24 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "commitments",
 ]
 
 MIDDLEWARE = [
     # First, so the access log times the whole stack and sees every response.
     "tracker.middleware.RequestLogMiddleware",
+    # Outside everything that may answer on its own (/healthz, 413, 503), so
+    # every response carries both policies.
+    "tracker.middleware.ContentSecurityPolicyMiddleware",
+    "tracker.middleware.PermissionsPolicyMiddleware",
     "tracker.middleware.DatabaseUnavailableMiddleware",
     # Errors at the COMMIT of a request's transaction reach only the middleware.
     "tracker.middleware.DatabaseConflictMiddleware",
     # Before the host check (CommonMiddleware) and the HTTPS redirect.
     "tracker.health.HealthCheckMiddleware",
+    "tracker.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,9 +75,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
+
+# The largest request body accepted, in bytes (2.5 MB, Django's default): a longer
+# one gets 413 before it is read (tracker.middleware.RequestSizeLimitMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2621440)
 
 TEMPLATES = [
     {
@@ -103,6 +117,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
+    # No statement runs longer than this (0: no limit), so no request holds
+    # PostgreSQL after gunicorn has killed its worker (GUNICORN_TIMEOUT, which it
+    # stays below by default); the request gets a 503 instead.
+    DATABASE_STATEMENT_TIMEOUT = env.int(
+        "DATABASE_STATEMENT_TIMEOUT",
+        default=env.int("GUNICORN_TIMEOUT", default=30) * 2 // 3,
+    )
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock up front (IMMEDIATE) and wait for it (timeout)
@@ -148,11 +172,67 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "admin:login"
 
-# Sessions live in the database (Django's default) and so does the cache (the API's
-# login throttle counts failures in it): a web process keeps no state of its own,
-# so any number of replicas can serve behind a load balancer. Migration 0003
-# creates the table.
+# Proxies in front of the web processes, each appending to X-Forwarded-For: 0 (no
+# proxy) takes the client's address from the socket and ignores the header, which
+# a client can write; 1 behind one load balancer. The sign-in limits count failures
+# per address, so this must match the deployment.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+# Sign-in limits (tracker/signin.py, README "Sign-in limits"): one count of failures
+# for the API's token login and the admin's login page, in the database.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=6)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int(
+    "LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=100
+)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked account or address before any password is checked.
+    "tracker.signin.SignInLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "tracker.signin.SignInFailureHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "tracker.signin.account_key"
+AXES_CLIENT_IP_CALLABLE = "tracker.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "tracker.signin.lockout_response"
+# A lockout ends at its documented time: attempts while locked do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Only failures are kept; successful sign-ins are not logged by axes.
+AXES_DISABLE_ACCESS_LOG = True
+# Quiet start-up (management commands print JSON on stdout), and log lines that
+# name only what is counted.
+AXES_VERBOSE = False
+
+# Sessions live in the database (Django's default), and so do the cache and the
+# sign-in failures: a web process keeps no state of its own, so any number of
+# replicas can serve behind a load balancer. Migration 0003 creates the cache table.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://tracker_cache")}
+
+# Content-Security-Policy (django-csp 4) on every response: nothing loads unless
+# listed. The public site runs no script; its stylesheet and images come from this
+# origin, and its status meters size their segments in style attributes. Pages
+# that need more add it: the admin and the browsable API (tracker.middleware.
+# ContentSecurityPolicyMiddleware) and the API docs (tracker/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features no page uses, refused to every page and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), "
+    "payment=(), publickey-credentials-get=(), screen-wake-lock=(), usb=(), "
+    "xr-spatial-tracking=()"
+)
 
 # HTTPS. A deployment sets HTTPS_ONLY=true (README "Deploying"); the demo on
 # http://127.0.0.1:8000/ leaves it off. Each setting can still be set on its own.
@@ -215,17 +295,13 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["commitments.api.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "commitments.api.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "commitments.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        # Failed logins per username and per client address.
-        "login_failures": env.str("LOGIN_FAILURE_RATE", default="5/min"),
-    },
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=None),
+    "NUM_PROXIES": NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -7,7 +7,7 @@ tracker.middleware when it surfaced at the request transaction's COMMIT."""
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, connections
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -87,7 +87,14 @@ def exception_handler(exc, context):
         exc = database_conflict(exc) or exc
     # Anything else propagates to Django's 500 handler (JSON, see server_error)
     # and the request's transaction is rolled back.
+    marked = {db.alias: db.needs_rollback for db in connections.all()}
     response = drf_exception_handler(exc, context)
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        # Authentication runs before anything else, and its one write is knox
+        # deleting the expired token it was shown: keep that, rather than the
+        # rollback DRF marks for every error, which would keep the token forever.
+        for db in connections.all():
+            db.needs_rollback = marked[db.alias]
     if isinstance(exc, PreconditionFailed) and exc.etag:
         response["ETag"] = exc.etag
     if isinstance(exc, RetryableConflict):

@@ -5,8 +5,8 @@ to `{"slug", "name"}`. Writes are strict: a field the client may not set, or tha
 does not exist, is refused by name rather than silently ignored."""
 
 import copy
-import re
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models as db_models
@@ -17,6 +17,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 
 from commitments.api.exceptions import validation_error_detail
+from commitments.filtersets import parse_iso_date
 from commitments.models import (
     STATUS_DEFINITIONS,
     Agency,
@@ -58,15 +59,14 @@ class StrictEmailField(StringsOnly, serializers.EmailField):
 
 
 class StrictDateField(serializers.DateField):
-    """A date is exactly YYYY-MM-DD in ASCII digits (not 20180401, nor a number)."""
+    """A date is exactly YYYY-MM-DD in ASCII digits (not 20180401, nor a number),
+    read as the filters read one (filtersets.parse_iso_date)."""
 
     def to_internal_value(self, value):
-        if not (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        date = parse_iso_date(value)
+        if date is None:
             self.fail("invalid", format="YYYY-MM-DD")
-        return super().to_internal_value(value)
-
-
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+        return date
 
 
 class NoEmptyReference:
@@ -115,7 +115,7 @@ class StrictModelSerializer(serializers.ModelSerializer):
     """Refuses unknown and read-only fields in a write, naming each of them, and
     checks the model's own rules (Model.clean) before anything is written so that
     every error comes back as 400 with its field. Text fields take strings only,
-    and a reference is never the empty string."""
+    a reference is never the empty string, and dates are exactly YYYY-MM-DD."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -435,6 +435,10 @@ class HistoryEntrySerializer(serializers.Serializer):
 class LoginSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+    def validate_username(self, value):
+        # As the admin's login form does: both find the same account.
+        return AbstractBaseUser.normalize_username(value)
 
 
 class TokenSerializer(serializers.Serializer):

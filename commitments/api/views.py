@@ -26,7 +26,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from commitments.api import serializers as api
@@ -348,9 +347,14 @@ class CommitmentViewSet(
         key = request.headers.get("Idempotency-Key")
         fingerprint = ""
         if key is not None:
-            if not 1 <= len(key) <= 255 or not key.isprintable():
+            key = header_text(key)
+            if key is None or not 1 <= len(key) <= 255 or not key.isprintable():
                 raise ValidationError(
-                    {"Idempotency-Key": ["Send 1 to 255 printable characters."]}
+                    {
+                        "Idempotency-Key": [
+                            "Send 1 to 255 printable characters, in UTF-8."
+                        ]
+                    }
                 )
             fingerprint = request_fingerprint(commitment, request.data)
             replay = self.replay(request, key, fingerprint, context)
@@ -411,6 +415,15 @@ class CommitmentViewSet(
         return self.get_paginated_response(history_entries(commitment, page))
 
 
+def header_text(value):
+    """A header's value as the client wrote it in UTF-8 (None if it is not UTF-8):
+    WSGI hands Django every header decoded as Latin-1."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return None
+
+
 def request_fingerprint(commitment, body):
     """Tells a retry (same commitment, same body) from another request that
     reuses an Idempotency-Key."""
@@ -444,48 +457,14 @@ class StatusViewSet(viewsets.ViewSet):
         return Response(api.StatusSerializer.vocabulary())
 
 
-class FailedLoginThrottle(SimpleRateThrottle):
-    """Counts failed logins only, by client address and by username, in the
-    database-backed cache shared by every web process. A successful login costs
-    nothing; after too many failures every attempt waits, even a right one."""
-
-    scope = "login_failures"
-
-    def cache_keys(self, request):
-        keys = [
-            self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-        ]
-        data = request.data
-        username = data.get("username") if isinstance(data, dict) else None
-        if isinstance(username, str) and username:
-            digest = hashlib.sha256(username.lower().encode()).hexdigest()
-            keys.append(self.cache_format % {"scope": self.scope, "ident": digest})
-        return keys
-
-    def recent(self, key, now):
-        return [t for t in self.cache.get(key, []) if t > now - self.duration]
-
-    def allow_request(self, request, view):
-        self.now = self.timer()
-        for key in self.cache_keys(request):
-            self.history = self.recent(key, self.now)
-            if len(self.history) >= self.num_requests:
-                return False
-        return True
-
-    def record_failure(self, request):
-        now = self.timer()
-        for key in self.cache_keys(request):
-            self.cache.set(key, [now, *self.recent(key, now)], self.duration)
-
-
 class LoginView(knox_views.LoginView):
     """`{"username", "password"}` in, `{"token", "expiry"}` out. The token is
-    stored hashed and expires (REST_KNOX TOKEN_TTL)."""
+    stored hashed and expires (REST_KNOX TOKEN_TTL). Failures count towards the
+    sign-in limits that the admin's login shares (tracker/signin.py): a locked
+    account or address gets 429 with Retry-After."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [FailedLoginThrottle]
 
     @extend_schema(
         request=api.LoginSerializer,
@@ -501,7 +480,6 @@ class LoginView(knox_views.LoginView):
             password=login.validated_data["password"],
         )
         if user is None:
-            FailedLoginThrottle().record_failure(request)
             # Answered, not raised: a raised error would roll back the request's
             # transaction (ATOMIC_REQUESTS), and the record of the failure with it.
             return Response(

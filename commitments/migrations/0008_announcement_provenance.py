@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0006_drafts_and_aliases'),
+        ('commitments', '0007_limits_and_one_line_text'),
     ]
 
     operations = [

@@ -49,7 +49,9 @@ def _calendar_response(request, name, commitments):
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    # An X- property has no type of its own in icalendar: as TEXT, its commas,
+    # semicolons and line breaks are escaped like every other text value's.
+    calendar.add("x-wr-calname", icalendar.vText(name))
     for commitment in commitments:
         calendar.add_component(_event(commitment, request, host or "localhost"))
     return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
