@@ -22,3 +22,28 @@ def can_add_progress(user, commitment):
     for agency in Agency.objects.filter(editors=user):
         covered |= agency.get_descendant_ids()
     return commitment.lead_agency_id in covered
+
+
+def can_correct_progress(user, commitment):
+    """May this user correct a progress update on this commitment? Those who may
+    add progress to it may correct it (the model refuses a retracted update)."""
+    return can_add_progress(user, commitment)
+
+
+def can_check(user, commitment):
+    """May this user confirm that the commitment's status still holds? Those who
+    may add progress to it."""
+    return can_add_progress(user, commitment)
+
+
+def can_retract_progress(user):
+    """May this user retract progress updates? Maintainers only (superusers
+    included)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perms(
+            ["commitments.add_progressupdate", "commitments.add_commitment"]
+        )
+    )

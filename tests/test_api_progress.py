@@ -35,6 +35,7 @@ def test_timeline_is_newest_first(api_client):
     assert [u["id"] for u in body["results"]] == [newer.pk, older.pk]
     assert body["results"][0] == {
         "id": newer.pk,
+        "url": f"http://testserver/api/v1/updates/{newer.pk}/",
         "commitment": commitment.pk,
         "reported_on": "2018-05-01",
         "status": "in_progress",
@@ -42,7 +43,10 @@ def test_timeline_is_newest_first(api_client):
         "summary": newer.summary,
         "source_url": newer.source_url,
         "author": newer.author.username,
+        "recorded_at": body["results"][0]["created_at"],
         "created_at": body["results"][0]["created_at"],
+        "corrections": [],
+        "retracted": None,
     }
 
 

@@ -342,6 +342,7 @@ class Generator:
             "created_at": created_at,
             "updated_at": created_at,
             "version": version,
+            "last_checked_on": None,
         }, sentence
 
     def add_supporting(self, batch, commitment):
@@ -397,6 +398,10 @@ class Generator:
                 "created_at": created_at,
                 "idempotency_key": None,
                 "request_fingerprint": "",
+                "retracted_at": None,
+                "retraction_reason": "",
+                "retracted_by_id": None,
+                "version": 1,
             }
             batch.updates.append(update)
             if latest is None or (reported_on, created_at) >= (
