@@ -885,7 +885,9 @@ class ProgressUpdate(LoadedValues, models.Model):
     def record_correction(self, note):
         author = self.corrected_by or acting_user()
         self.corrected_by = None
-        Correction.objects.create(update=self, note=note, author=author)
+        Correction.objects.create(
+            update=self, note=note, author=author, corrected_at=timezone.now()
+        )
         record_change_entry(
             ChangeEntry.Kind.PROGRESS_CORRECTED,
             announcement=self.commitment.announcement,

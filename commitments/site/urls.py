@@ -11,6 +11,7 @@ app_name = "public"
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("method/", site_views.method, name="method"),
+    path("changes/", site_views.changes, name="changes"),
     path("commitments/", site_views.commitment_list, name="commitment_list"),
     path("commitments.csv", site_views.commitments_csv, name="commitments_csv"),
     path("agencies/", site_views.agency_list, name="agency_list"),
@@ -23,6 +24,9 @@ urlpatterns = [
     ),
     path(
         "feeds/updates.atom", conditional_get(feeds.UpdatesFeed()), name="updates_feed"
+    ),
+    path(
+        "feeds/changes.atom", conditional_get(feeds.ChangesFeed()), name="changes_feed"
     ),
     path(
         "feeds/commitments/<slug:announcement_slug>/<slug:slug>.atom",

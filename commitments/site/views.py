@@ -2,22 +2,28 @@
 fixed number of queries whatever the number of commitments (see the tests), and
 answers conditional GETs with 304."""
 
+import itertools
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import decorator_from_middleware
 
 from commitments.exports import commitments_for_export, write_commitments_csv
 from commitments.models import (
+    RECORDED_ORDER,
     STATUS_DEFINITIONS,
+    TIMELINE_ORDER,
     Agency,
     Announcement,
+    ChangeEntry,
     Commitment,
+    Correction,
     ProgressUpdate,
     Status,
     Topic,
@@ -32,6 +38,7 @@ conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
 LATEST_PROGRESS_ON_HOME = 10
 COMMITMENTS_PER_PAGE = 100
+CHANGES_PER_PAGE = 100
 
 
 def commitment_path(commitment):
@@ -124,9 +131,11 @@ def home(request):
     cards = scorecards_by("announcement_id")
     for announcement in announcements:
         announcement.scorecard = cards.get(announcement.pk, Scorecard())
+    # Newest entered first: an update back-dated to 2018 but entered today is
+    # today's news.
     latest_progress = ProgressUpdate.objects.select_related(
         "commitment__announcement", "commitment__lead_agency"
-    )[:LATEST_PROGRESS_ON_HOME]
+    ).order_by(*RECORDED_ORDER)[:LATEST_PROGRESS_ON_HOME]
     return render(
         request,
         "commitments/home.html",
@@ -170,6 +179,14 @@ def commitment_detail(request, announcement_slug, slug):
         announcement__slug=announcement_slug,
         slug=slug,
     )
+    updates = list(
+        commitment.updates.select_related("author", "retracted_by")
+        .prefetch_related(
+            Prefetch("corrections", Correction.objects.select_related("author"))
+        )
+        .order_by(*TIMELINE_ORDER)
+    )
+    counted = [update for update in updates if not update.is_retracted]
     days_remaining = commitment.days_remaining
     late_by = (
         (commitment.final_assessed_on - commitment.due_date).days
@@ -195,7 +212,8 @@ def commitment_detail(request, announcement_slug, slug):
                     "announcement", "lead_agency"
                 )
             ),
-            "updates": list(commitment.updates.all()),
+            "updates": updates,
+            "status_as_of": commitment.status_as_of(counted[0] if counted else None),
         },
     )
 
@@ -281,6 +299,22 @@ def commitments_csv(request):
     )
     write_commitments_csv(filterset.qs, response, request)
     return response
+
+
+@conditional_get
+def changes(request):
+    """What changed, newest recorded first, grouped by the day it was recorded."""
+    entries = ChangeEntry.objects.select_related(
+        "announcement", "commitment__announcement", "author"
+    ).order_by("-recorded_at", "-id")
+    page = Paginator(entries, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    days = [
+        {"day": day, "entries": list(group)}
+        for day, group in itertools.groupby(
+            page.object_list, key=lambda entry: timezone.localdate(entry.recorded_at)
+        )
+    ]
+    return render(request, "commitments/changes.html", {"page": page, "days": days})
 
 
 @conditional_get
