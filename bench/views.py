@@ -62,22 +62,12 @@ SELECT json_build_object(
         'is_overdue', page.overdue,
         'is_late', page.late,
         'days_remaining', c.due_date - current_date,
-        'latest_update', (
-            SELECT json_build_object(
-                'id', u.id,
-                'commitment', u.commitment_id,
-                'reported_on', u.reported_on,
-                'status', u.status,
-                'status_label', {STATUS_LABEL.format(column="u.status")},
-                'summary', u.summary,
-                'source_url', u.source_url,
-                'author', au.username,
-                'created_at', {timestamp("u.created_at")})
-            FROM commitments_progressupdate u
-            LEFT JOIN auth_user au ON au.id = u.author_id
-            WHERE u.commitment_id = c.id
-            ORDER BY u.reported_on DESC, u.created_at DESC, u.id DESC
-            LIMIT 1),
+        'latest_update', latest.body,
+        'status_as_of', CASE
+            WHEN c.last_checked_on IS NULL THEN latest.reported_on
+            WHEN latest.reported_on IS NULL THEN c.last_checked_on
+            ELSE GREATEST(latest.reported_on, c.last_checked_on) END,
+        'last_checked_on', c.last_checked_on,
         'deadline_changes', COALESCE((
             SELECT json_agg(json_build_object(
                 'changed_on', d.changed_on,
@@ -99,6 +89,34 @@ JOIN commitments_commitment c ON c.id = page.id
 JOIN commitments_announcement an ON an.id = c.announcement_id
 JOIN commitments_agency la ON la.id = c.lead_agency_id
 JOIN commitments_topic tp ON tp.id = c.topic_id
+LEFT JOIN LATERAL (
+    SELECT u.reported_on, json_build_object(
+        'id', u.id,
+        'url', %s || u.id || '/',
+        'commitment', u.commitment_id,
+        'reported_on', u.reported_on,
+        'status', u.status,
+        'status_label', {STATUS_LABEL.format(column="u.status")},
+        'summary', u.summary,
+        'source_url', u.source_url,
+        'author', au.username,
+        'recorded_at', {timestamp("u.created_at")},
+        'created_at', {timestamp("u.created_at")},
+        'corrections', COALESCE((
+            SELECT json_agg(json_build_object(
+                'corrected_at', {timestamp("k.corrected_at")},
+                'note', k.note,
+                'author', ka.username) ORDER BY k.corrected_at, k.id)
+            FROM commitments_correction k
+            LEFT JOIN auth_user ka ON ka.id = k.author_id
+            WHERE k.update_id = u.id), '[]'::json),
+        'retracted', NULL) AS body
+    FROM commitments_progressupdate u
+    LEFT JOIN auth_user au ON au.id = u.author_id
+    WHERE u.commitment_id = c.id AND u.retracted_at IS NULL
+    ORDER BY u.reported_on DESC, u.created_at DESC, u.id DESC
+    LIMIT 1
+) latest ON true
 """
 
 
@@ -142,6 +160,7 @@ def baseline_commitment_list(request):
         page_url(page + 1),
         page_url(page - 1) if page > 1 else None,
         request.build_absolute_uri("/api/v1/commitments/"),
+        request.build_absolute_uri("/api/v1/updates/"),
     ]
     with connection.cursor() as cursor:
         cursor.execute(SQL.format(selected=selected_sql, page=page_sql), params)

@@ -89,3 +89,21 @@ def can_add_progress(user, commitment=None):
     if commitment is None:
         return is_editor(user)
     return covers(user, commitment)
+
+
+def can_correct_progress(user, commitment):
+    """May this user correct a progress update on this commitment? Those who may
+    add progress to it may correct it (the model refuses a retracted update)."""
+    return can_add_progress(user, commitment)
+
+
+def can_check(user, commitment):
+    """May this user confirm that the commitment's status still holds? Those who
+    may add progress to it."""
+    return can_add_progress(user, commitment)
+
+
+def can_retract_progress(user):
+    """May this user retract progress updates? Maintainers only (superusers
+    included)."""
+    return is_maintainer(user)

@@ -51,9 +51,12 @@ def _boolean(value):
 
 def commitments_for_export(queryset):
     """Everything a row needs, in one query whatever the number of rows: overdue and
-    late computed in SQL, the latest progress update as two subqueries."""
-    latest = ProgressUpdate.objects.filter(commitment=OuterRef("pk")).order_by(
-        *TIMELINE_ORDER
+    late computed in SQL, the latest progress update that counts (not retracted)
+    as two subqueries."""
+    latest = (
+        ProgressUpdate.objects.counted()
+        .filter(commitment=OuterRef("pk"))
+        .order_by(*TIMELINE_ORDER)
     )
     return (
         queryset.annotate_overdue()

@@ -22,6 +22,7 @@ from drf_spectacular.utils import extend_schema_field
 from commitments.models import (
     Agency,
     Announcement,
+    ChangeEntry,
     Commitment,
     Draft,
     ProgressUpdate,
@@ -341,3 +342,77 @@ class DraftFilterSet(django_filters.FilterSet):
     class Meta:
         model = Draft
         fields = ["state"]
+
+
+class TimestampField(forms.Field):
+    """An ISO 8601 timestamp with an offset (`2018-06-01T12:00:00+00:00`, or `Z`),
+    or a bare date, meaning 00:00 UTC that day. A timestamp without an offset
+    names no moment, so it is an error. A "+" left unencoded in a URL arrives as a
+    space, and is read as the "+" it was."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        value = re.sub(r" (\d{2}(:?\d{2})?)$", r"+\1", str(value).strip())
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                day = datetime.date.fromisoformat(value)
+            except ValueError:
+                raise forms.ValidationError("Enter a real date.") from None
+            return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None or "T" not in value.upper():
+            raise forms.ValidationError(
+                "Enter an ISO 8601 timestamp with an offset, such as "
+                "2018-06-01T00:00:00Z, or a date (YYYY-MM-DD, 00:00 UTC)."
+            )
+        return moment
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class TimestampFilter(django_filters.Filter):
+    field_class = TimestampField
+
+
+class ChangeEntryFilterSet(django_filters.FilterSet):
+    """The changes feed, narrowed by time, kind, agency or announcement."""
+
+    since = TimestampFilter(
+        field_name="recorded_at",
+        lookup_expr="gt",
+        help_text="Changes recorded after this moment (exclusive): an ISO 8601 "
+        "timestamp with an offset, or a date meaning 00:00 UTC.",
+    )
+    until = TimestampFilter(
+        field_name="recorded_at",
+        lookup_expr="lte",
+        help_text="Changes recorded up to this moment (inclusive): an ISO 8601 "
+        "timestamp with an offset, or a date meaning 00:00 UTC.",
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=ChangeEntry.Kind.choices,
+        distinct=False,
+        help_text="Repeatable: any of these kinds.",
+    )
+    agency = SlugFilter(
+        queryset=Agency.objects.all(),
+        method="filter_agency",
+        help_text="An agency's slug: changes to commitments it leads or supports, "
+        "and to announcements it issued.",
+    )
+    announcement = SlugFilter(
+        queryset=Announcement.objects.all(), help_text="The announcement's slug."
+    )
+
+    class Meta:
+        model = ChangeEntry
+        fields = []
+
+    def filter_agency(self, queryset, name, agency):
+        return queryset.filter(
+            Q(commitment__in=Commitment.objects.of_agencies([agency]))
+            | Q(commitment__isnull=True, announcement__issuer=agency)
+        )

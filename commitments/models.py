@@ -8,7 +8,7 @@ import re
 import unicodedata
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models, router, transaction
 from django.db.models import F, Max, Q
 from django.db.models.functions import Lower
@@ -52,8 +52,39 @@ def normalise_whitespace(text):
 
 
 def shorten(text, limit):
-    """The text cut to `limit` characters, with an ellipsis when cut."""
+    """One line of at most `limit` characters, for a change entry's summary."""
+    text = normalise_whitespace(str(text))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def acting_user():
+    """The signed-in user of the request being served, or None (a command, a test
+    without a request): the user simple_history records as the author of the write
+    (its middleware keeps the request), so the changes feed names the same one."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+class LoadedValues:
+    """Remembers the values a row was loaded with, so that a save can tell which
+    fields it changes without asking the database again."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def fields_changed_since(self, values):
+        """The concrete fields whose value differs from `values` (attname →
+        value); fields missing from `values` are not compared."""
+        return [
+            field
+            for field in self._meta.concrete_fields
+            if field.attname in values
+            and values[field.attname] != getattr(self, field.attname)
+        ]
 
 
 class StoredValues(models.Model):
@@ -334,8 +365,18 @@ class Announcement(models.Model):
 
     def save(self, *args, **kwargs):
         self.clean()
+        adding = self._state.adding
         with transaction.atomic():
             super().save(*args, **kwargs)
+            if adding:
+                record_change_entry(
+                    ChangeEntry.Kind.ANNOUNCEMENT_ADDED,
+                    announcement=self,
+                    summary=f"Announcement added: “{shorten(self.title, 300)}” "
+                    f"({self.issuer}, {self.announced_on.isoformat()}).",
+                )
+            # Deadlines counted in days follow the announcement's date: a
+            # correction of the announcement, not a change of each commitment.
             for commitment in self.commitments.filter(due_in_days__isnull=False):
                 commitment.follow_announcement_date(self)
 
@@ -504,7 +545,7 @@ class CommitmentQuerySet(models.QuerySet):
         ]
 
 
-class Commitment(StoredValues):
+class Commitment(LoadedValues, StoredValues):
     """One trackable promise made in an announcement.
 
     A write that moves the deadline (due_date or due_in_days) is recorded as a
@@ -586,6 +627,13 @@ class Commitment(StoredValues):
         related_name="children",
         help_text="The commitment this one is part of, in the same announcement.",
     )
+    last_checked_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The latest date an editor confirmed, without news, that the "
+        "status still holds.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -652,8 +700,24 @@ class Commitment(StoredValues):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        # The domain rules hold for every writer: the admin, the API and commands.
+    # Written by the tracker itself, not by the person changing the commitment:
+    # a change to these alone is not a "commitment changed" entry's business.
+    BOOKKEEPING_FIELDS = {
+        "status",
+        "final_assessed_on",
+        "original_due_date",
+        "last_checked_on",
+        "version",
+        "created_at",
+        "updated_at",
+    }
+
+    def save(self, *args, record_change=True, **kwargs):
+        """Save under the domain rules, which hold for every writer: the admin,
+        the API and commands. A client's save is one entry in the changes feed (a
+        moved deadline's entry says so); the tracker's own follow-up writes (the
+        status following progress, the day count following the announcement)
+        pass record_change=False."""
         with own_transaction(Commitment):
             self.clean()
             change = self.pending_deadline_change()
@@ -661,11 +725,25 @@ class Commitment(StoredValues):
                 self._change_reason = shorten(change.reason, 100)
             if self.original_due_date is None:
                 self.original_due_date = self.due_date
-            if self.pk is not None and not kwargs.get("force_insert"):
+            adding = self._state.adding
+            if not adding and not kwargs.get("force_insert"):
                 self.version = (self.version or 0) + 1
+            changed = [
+                field.verbose_name
+                for field in self.fields_changed_since(
+                    getattr(self, "_loaded_values", {})
+                )
+                if field.name not in self.BOOKKEEPING_FIELDS
+            ]
             super().save(*args, **kwargs)
+            self._loaded_values = {
+                field.attname: getattr(self, field.attname)
+                for field in self._meta.concrete_fields
+            }
             if change is not None:
                 change.save()
+            if record_change:
+                self.record_save_in_changes(adding, changed, change)
         self.remember_stored_values()
         for name in (*DEADLINE_CHANGE_FIELDS.values(), "_follows_announcement_date"):
             self.__dict__.pop(name, None)
@@ -677,6 +755,33 @@ class Commitment(StoredValues):
         return (self.announcement.slug, self.slug)
 
     natural_key.dependencies = ["commitments.announcement"]
+
+    def record_save_in_changes(self, adding, changed, deadline_change):
+        """The changes feed's one entry for this client's save."""
+        title = shorten(self.title, 300)
+        if adding:
+            record_change_entry(
+                ChangeEntry.Kind.COMMITMENT_ADDED,
+                announcement=self.announcement,
+                commitment=self,
+                summary=f"Commitment added: “{title}”.",
+            )
+        elif deadline_change is not None:
+            record_deadline_change(
+                self,
+                deadline_change.old_due_date,
+                deadline_change.new_due_date,
+                deadline_change.reason,
+                author=deadline_change.author,
+            )
+        else:
+            record_change_entry(
+                ChangeEntry.Kind.COMMITMENT_CHANGED,
+                announcement=self.announcement,
+                commitment=self,
+                summary=f"Commitment changed: “{title}”"
+                + (f" ({', '.join(changed)})." if changed else "."),
+            )
 
     @property
     def is_overdue(self):
@@ -717,7 +822,7 @@ class Commitment(StoredValues):
             self.due_date = due_date
             self._follows_announcement_date = True
             self._change_reason = "The announcement's date changed."
-            self.save()
+            self.save(record_change=False)
 
     def deadline_moved(self):
         """Whether this write changes due_date or due_in_days."""
@@ -829,11 +934,13 @@ class Commitment(StoredValues):
                 errors[DEADLINE_CHANGE_FIELDS.get(name, name)] = messages
 
     def latest_progress(self):
-        return self.updates.order_by(*TIMELINE_ORDER).first()
+        """The update the status follows: the latest that is not retracted."""
+        return self.updates.counted().order_by(*TIMELINE_ORDER).first()
 
     def refresh_status(self):
         """Set status from the latest progress update by reported_on (ties: the
-        later created_at). Call inside the transaction that changed the updates."""
+        later created_at) that is not retracted. Call inside the transaction that
+        changed the updates."""
         latest = self.latest_progress()
         status = latest.status if latest else Status.NOT_RATED
         final_on = latest.reported_on if latest and status in Status.final() else None
@@ -841,7 +948,72 @@ class Commitment(StoredValues):
             self.status = status
             self.final_assessed_on = final_on
             self._change_reason = "Status follows the latest progress update."
-            self.save()
+            self.save(record_change=False)
+
+    def status_as_of(self, latest_update):
+        """The date the status is known to hold: its latest update's reported_on
+        (`latest_update`, from latest_progress() or a prefetch), or a later check;
+        None when there is neither."""
+        dates = [
+            day
+            for day in (
+                latest_update.reported_on if latest_update else None,
+                self.last_checked_on,
+            )
+            if day is not None
+        ]
+        return max(dates, default=None)
+
+    def confirm_status(self, checked_on=None, author=None):
+        """Record that the status still holds on `checked_on` (today by default),
+        without news: a check, not a progress update. Refused (ValidationError on
+        checked_on) in the future, before the announcement, or before the latest
+        update, which already says more."""
+        with transaction.atomic():
+            # A fresh, locked copy: the row is written whole, and a concurrent
+            # progress update may have moved the status since `self` was read.
+            locked = (
+                Commitment.objects.select_for_update()
+                .select_related("announcement")
+                .get(pk=self.pk)
+            )
+            checked_on = checked_on or timezone.localdate()
+            latest = locked.latest_progress()
+            announced_on = locked.announcement.announced_on
+            if checked_on > timezone.localdate():
+                error = "A check cannot be dated in the future."
+            elif checked_on < announced_on:
+                error = f"A check cannot predate the announcement ({announced_on})."
+            elif latest is not None and checked_on < latest.reported_on:
+                error = (
+                    f"The latest progress update is dated {latest.reported_on}: a "
+                    "check cannot predate it."
+                )
+            else:
+                error = None
+            if error:
+                raise ValidationError({"checked_on": error})
+            StatusCheck.objects.create(
+                commitment=locked, checked_on=checked_on, author=author
+            )
+            locked.last_checked_on = max(
+                checked_on, locked.last_checked_on or checked_on
+            )
+            locked._change_reason = (
+                f"Status confirmed as still holding on {checked_on.isoformat()}."
+            )
+            locked.save(record_change=False)
+            record_change_entry(
+                ChangeEntry.Kind.STATUS_CHECKED,
+                announcement=locked.announcement,
+                commitment=locked,
+                summary=f"Status of “{shorten(locked.title, 300)}” confirmed: still "
+                f"{locked.get_status_display()} on {checked_on.isoformat()}.",
+                author=author,
+            )
+        self.last_checked_on, self.version = locked.last_checked_on, locked.version
+        self.status, self.final_assessed_on = locked.status, locked.final_assessed_on
+        return locked
 
 
 # The commitment's attributes by which a writer gives the deadline change's values.
@@ -932,11 +1104,26 @@ class DeadlineChange(models.Model):
 
 
 # A commitment's timeline, newest first: the latest by reported_on, ties broken by
-# the later created_at (then id). The first update in this order sets the status.
+# the later created_at (then id). The first update in this order that is not
+# retracted sets the status.
 TIMELINE_ORDER = ["-reported_on", "-created_at", "-id"]
 
+# Progress as it was entered, newest first: the feeds and the home page, where an
+# update back-dated to 2018 but entered today is news today.
+RECORDED_ORDER = ["-created_at", "-id"]
 
-class ProgressUpdateManager(models.Manager):
+# What a correction may change. A change to any of these on a published update
+# needs a correction note (ProgressUpdate.clean and save).
+CORRECTABLE_FIELDS = ["commitment", "reported_on", "status", "summary", "source_url"]
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def counted(self):
+        """The updates that count for the status: those not retracted."""
+        return self.filter(retracted_at__isnull=True)
+
+
+class ProgressUpdateManager(models.Manager.from_queryset(ProgressUpdateQuerySet)):
     def get_by_natural_key(
         self, announcement_slug, commitment_slug, reported_on, summary
     ):
@@ -948,9 +1135,18 @@ class ProgressUpdateManager(models.Manager):
         )
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(LoadedValues, models.Model):
     """A dated, sourced entry on a commitment's timeline. The commitment's status is
-    that of its latest update by reported_on."""
+    that of its latest update by reported_on that is not retracted.
+
+    A published update is never silently rewritten: a change needs a correction
+    note (set `correction_note`, and `corrected_by`, before saving), which becomes
+    a Correction; history keeps the old values. A wrong update is retracted
+    (`retract`), not deleted."""
+
+    # Set on an instance before saving a correction; not stored on the row.
+    correction_note = ""
+    corrected_by = None
 
     commitment = models.ForeignKey(
         Commitment, on_delete=models.PROTECT, related_name="updates"
@@ -978,7 +1174,24 @@ class ProgressUpdate(models.Model):
         on_delete=models.PROTECT,
         related_name="progress_updates",
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now,
+        editable=False,
+        help_text="When the update was entered (recorded_at in the API).",
+    )
+    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retraction_reason = models.TextField(max_length=2000, blank=True, editable=False)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Changes on every write (the ETag)."
+    )
     # NULL, not "": rows without a key stay outside the unique constraint.
     idempotency_key = models.CharField(  # noqa: DJ001
         max_length=255,
@@ -1019,6 +1232,11 @@ class ProgressUpdate(models.Model):
                 name="%(app_label)s_%(class)s_unique_idempotency_key",
                 violation_error_message="This Idempotency-Key was already used.",
             ),
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True) | ~Q(retraction_reason=""),
+                name="%(app_label)s_%(class)s_retraction_needs_reason",
+                violation_error_message="A retraction needs a reason.",
+            ),
         ]
         indexes = [
             # A commitment's timeline, newest first, and its latest update.
@@ -1026,8 +1244,10 @@ class ProgressUpdate(models.Model):
                 fields=["commitment", *TIMELINE_ORDER],
                 name="update_timeline_idx",
             ),
-            # The all-progress feed, newest first.
+            # The all-progress list, newest first.
             models.Index(fields=TIMELINE_ORDER, name="update_feed_idx"),
+            # The Atom feeds and the home page: newest entered first.
+            models.Index(fields=RECORDED_ORDER, name="update_recorded_idx"),
         ]
 
     def __str__(self):
@@ -1036,27 +1256,157 @@ class ProgressUpdate(models.Model):
     def save(self, *args, **kwargs):
         self.clean()
         with transaction.atomic():
-            moved_from = (
-                ProgressUpdate.objects.filter(pk=self.pk)
-                .exclude(commitment_id=self.commitment_id)
-                .values_list("commitment_id", flat=True)
-                .first()
-                if self.pk is not None
-                else None
-            )
+            published = None
+            if not self._state.adding:
+                # Locked: of two concurrent corrections, the second sees the first.
+                published = (
+                    ProgressUpdate.objects.select_for_update()
+                    .filter(pk=self.pk)
+                    .values(*self.correctable_attnames(), "retracted_at")
+                    .first()
+                )
+            corrected = self.correction_errors_against(published)
+            if published is not None:
+                self.version = (self.version or 0) + 1
+            note = normalise_whitespace(self.correction_note)
+            if corrected:
+                self._change_reason = shorten(f"Correction: {note}", 100)
             super().save(*args, **kwargs)
+            self._loaded_values = {
+                field.attname: getattr(self, field.attname)
+                for field in self._meta.concrete_fields
+            }
+            self.correction_note = ""
             # Lock the commitment so concurrent updates settle its status in turn.
             commitment = Commitment.objects.select_for_update().get(
                 pk=self.commitment_id
             )
             commitment.refresh_status()
             self.commitment = commitment
-            if moved_from is not None:
+            moved_from = published and published["commitment_id"]
+            if moved_from and moved_from != self.commitment_id:
                 # An update moved to another commitment no longer counts for the
                 # one it left.
                 Commitment.objects.select_for_update().get(
                     pk=moved_from
                 ).refresh_status()
+            if published is None:
+                self.record_added()
+            elif corrected:
+                self.record_correction(note)
+
+    @property
+    def recorded_at(self):
+        """When the update was entered (reported_on is when the progress
+        happened)."""
+        return self.created_at
+
+    @property
+    def is_retracted(self):
+        return self.retracted_at is not None
+
+    @property
+    def last_changed_at(self):
+        """When a reader last had news of this entry: entered, corrected or
+        retracted (the Atom entry's `updated`). Uses prefetched corrections."""
+        moments = [self.created_at, self.retracted_at]
+        moments += [correction.corrected_at for correction in self.corrections.all()]
+        return max(moment for moment in moments if moment is not None)
+
+    def record_added(self):
+        record_change_entry(
+            ChangeEntry.Kind.PROGRESS_ADDED,
+            announcement=self.commitment.announcement,
+            commitment=self.commitment,
+            summary=f"Progress on “{shorten(self.commitment.title, 250)}”: "
+            f"{self.get_status_display()}, reported on "
+            f"{self.reported_on.isoformat()}.",
+            author=self.author,
+        )
+
+    def record_correction(self, note):
+        author = self.corrected_by or acting_user()
+        self.corrected_by = None
+        Correction.objects.create(
+            update=self, note=note, author=author, corrected_at=timezone.now()
+        )
+        record_change_entry(
+            ChangeEntry.Kind.PROGRESS_CORRECTED,
+            announcement=self.commitment.announcement,
+            commitment=self.commitment,
+            summary=f"Progress of {self.reported_on.isoformat()} on "
+            f"“{shorten(self.commitment.title, 200)}” corrected: {note}",
+            author=author,
+        )
+
+    def retract(self, reason, author=None):
+        """Mark the update retracted, with a reason: it stays on the timeline and
+        no longer counts for the status. Retracting twice is refused."""
+        reason = normalise_whitespace(reason)
+        if not reason:
+            raise ValidationError({"reason": "Say why the update is retracted."})
+        with transaction.atomic():
+            # A fresh, locked copy: the row is written whole, and it may have
+            # been corrected or retracted since `self` was read.
+            locked = ProgressUpdate.objects.select_for_update().get(pk=self.pk)
+            if locked.retracted_at is not None:
+                raise ValidationError(
+                    "This update was already retracted on "
+                    f"{locked.retracted_at:%Y-%m-%d}: {locked.retraction_reason}"
+                )
+            locked.retracted_at = timezone.now()
+            locked.retraction_reason = reason
+            locked.retracted_by = author
+            locked._change_reason = shorten(f"Retracted: {reason}", 100)
+            locked.save()
+            record_change_entry(
+                ChangeEntry.Kind.PROGRESS_RETRACTED,
+                announcement=locked.commitment.announcement,
+                commitment=locked.commitment,
+                summary=f"Progress of {locked.reported_on.isoformat()} on "
+                f"“{shorten(locked.commitment.title, 200)}” retracted: {reason}",
+                author=author,
+            )
+        for field in self._meta.concrete_fields:
+            setattr(self, field.attname, getattr(locked, field.attname))
+        self._loaded_values = locked._loaded_values
+        return locked
+
+    @classmethod
+    def correctable_attnames(cls):
+        return [cls._meta.get_field(name).attname for name in CORRECTABLE_FIELDS]
+
+    def correction_errors_against(self, published):
+        """The correctable fields this save changes in the `published` row
+        (attname → value; None for a new update). Raises ValidationError when
+        the change is not allowed: the update is retracted, or no correction
+        note says what changed and why."""
+        if not published:
+            return []
+        corrected = [
+            field.name
+            for field in self.fields_changed_since(published)
+            if field.name in CORRECTABLE_FIELDS
+        ]
+        if not corrected:
+            return []
+        if published.get("retracted_at") is not None:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: "This update was retracted: it cannot be "
+                    "corrected. Add a new progress update instead."
+                }
+            )
+        if not normalise_whitespace(self.correction_note):
+            raise ValidationError(
+                {
+                    "correction_note": "This update is published: changing it "
+                    "needs a correction note saying what changed and why ("
+                    + ", ".join(corrected)
+                    + " changed)."
+                }
+            )
+        return corrected
 
     def natural_key(self):
         return (*self.commitment.natural_key(), self.reported_on, self.summary)
@@ -1078,6 +1428,13 @@ class ProgressUpdate(models.Model):
                 )
         if self.reported_on and self.reported_on > timezone.localdate():
             errors["reported_on"] = "Progress cannot be dated in the future."
+        if not self._state.adding:
+            # Against the values this instance was loaded with; save() checks
+            # again against the stored row, under a lock.
+            try:
+                self.correction_errors_against(getattr(self, "_loaded_values", None))
+            except ValidationError as exc:
+                errors.update(exc.error_dict)
         if errors:
             raise ValidationError(errors)
 
@@ -1531,3 +1888,158 @@ class Draft(models.Model):
             draft.decided_at = timezone.now()
             draft.save()
         self.__dict__.update(draft.__dict__)
+
+
+class Correction(models.Model):
+    """A change to a published progress update: when, by whom, and the note
+    saying what changed and why. The update's history keeps the old values."""
+
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.CASCADE, related_name="corrections"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now, editable=False)
+    note = models.TextField(max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["corrected_at", "id"]
+
+    def __str__(self):
+        return f"{self.corrected_at:%Y-%m-%d}: {shorten(self.note, 60)}"
+
+
+class StatusCheck(models.Model):
+    """An editor's confirmation, without news, that a commitment's status still
+    held on a date (Commitment.confirm_status). The commitment keeps the latest
+    date as last_checked_on."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="status_checks"
+    )
+    checked_on = models.DateField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-checked_on", "-recorded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.commitment}: still holds on {self.checked_on}"
+
+
+class ChangeEntry(models.Model):
+    """One public change, as the changes feed lists it. Written by the domain
+    (record_change_entry), in the same transaction as the change and one per client
+    action, whichever path made it: the API, the admin or a command. Loading
+    fixtures (raw saves) writes none."""
+
+    class Kind(models.TextChoices):
+        ANNOUNCEMENT_ADDED = "announcement_added", "Announcement added"
+        COMMITMENT_ADDED = "commitment_added", "Commitment added"
+        COMMITMENT_CHANGED = "commitment_changed", "Commitment changed"
+        PROGRESS_ADDED = "progress_added", "Progress added"
+        PROGRESS_CORRECTED = "progress_corrected", "Progress corrected"
+        PROGRESS_RETRACTED = "progress_retracted", "Progress retracted"
+        DEADLINE_CHANGED = "deadline_changed", "Deadline changed"
+        STATUS_CHECKED = "status_checked", "Status confirmed"
+
+    recorded_at = models.DateTimeField(
+        default=timezone.now,
+        editable=False,
+        help_text="The application's clock at the write.",
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    # Deleting (superusers only) an empty announcement takes its entries along;
+    # a deleted commitment's entries stay, their summary still readable.
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="change_entries"
+    )
+    commitment = models.ForeignKey(
+        Commitment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="change_entries",
+    )
+    summary = models.CharField(max_length=500, help_text="One readable line.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name_plural = "change entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "announcement_added",
+                        "commitment_added",
+                        "commitment_changed",
+                        "progress_added",
+                        "progress_corrected",
+                        "progress_retracted",
+                        "deadline_changed",
+                        "status_checked",
+                    ]
+                ),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message="Unknown kind of change.",
+            ),
+        ]
+        indexes = [
+            # The changes feed, its pages (keyset on recorded_at, id) and
+            # since/until.
+            models.Index(fields=["-recorded_at", "-id"], name="change_feed_idx"),
+        ]
+
+    def __str__(self):
+        return self.summary
+
+
+def record_change_entry(kind, *, announcement, summary, commitment=None, author=None):
+    """Write one entry of the changes feed. Call it from the domain write it
+    records, inside that write's transaction. `author` defaults to the signed-in
+    user of the request (the history's author of the same write)."""
+    return ChangeEntry.objects.create(
+        kind=kind,
+        announcement=announcement,
+        commitment=commitment,
+        summary=shorten(summary, 500),
+        author=author if author is not None else acting_user(),
+        recorded_at=timezone.now(),
+    )
+
+
+def record_deadline_change(commitment, old_due_date, new_due_date, reason, author=None):
+    """The changes-feed entry for a moved deadline, for the writer of deadline
+    changes to call in its transaction (instead of Commitment.save's
+    "commitment changed": one entry per client action)."""
+
+    def day(value):
+        return value.isoformat() if value else "none"
+
+    return record_change_entry(
+        ChangeEntry.Kind.DEADLINE_CHANGED,
+        announcement=commitment.announcement,
+        commitment=commitment,
+        summary=f"Deadline of “{shorten(commitment.title, 200)}” moved from "
+        f"{day(old_due_date)} to {day(new_due_date)}: {normalise_whitespace(reason)}",
+        author=author,
+    )

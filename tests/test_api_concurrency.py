@@ -9,7 +9,7 @@ import requests
 from knox.models import AuthToken
 
 from commitments.models import Commitment, ProgressUpdate
-from tests.factories import CommitmentFactory, UserFactory
+from tests.factories import CommitmentFactory, ProgressUpdateFactory, UserFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -118,3 +118,50 @@ def test_parallel_progress_posts_all_land(live_server, token):
     assert ProgressUpdate.objects.filter(commitment=commitment).count() == CLIENTS
     # Whatever order they were written in, the latest report sets the status.
     assert Commitment.objects.get(pk=commitment.pk).status == "stalled"
+
+
+def test_concurrent_corrections_with_one_etag_one_wins(live_server, token):
+    update = ProgressUpdateFactory(summary="As entered.")
+    url = f"{live_server.url}/api/v1/updates/{update.pk}/"
+    headers = {"Authorization": f"Token {token}"}
+    etag = requests.get(url, timeout=30).headers["ETag"]
+    notes = iter(f"Correction {n}" for n in range(CLIENTS))
+    lock = threading.Lock()
+
+    def correct():
+        with lock:
+            note = next(notes)
+        return requests.patch(
+            url,
+            json={"summary": note, "correction_note": note},
+            headers={**headers, "If-Match": etag},
+            timeout=30,
+        )
+
+    responses = in_parallel(correct)
+
+    assert sorted(r.status_code for r in responses) == [200] + [412] * (CLIENTS - 1)
+    winner = next(r for r in responses if r.status_code == 200).json()
+    assert [c["note"] for c in winner["corrections"]] == [winner["summary"]]
+    assert ProgressUpdate.objects.get(pk=update.pk).summary == winner["summary"]
+    assert update.corrections.count() == 1
+
+
+def test_concurrent_retractions_one_wins(live_server, token):
+    update = ProgressUpdateFactory()
+    url = f"{live_server.url}/api/v1/updates/{update.pk}/retract/"
+    headers = {"Authorization": f"Token {token}"}
+
+    responses = in_parallel(
+        lambda: requests.post(
+            url, json={"reason": "Wrong."}, headers=headers, timeout=30
+        )
+    )
+
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses[0] == 200
+    assert set(statuses[1:]) <= {400, 409}
+    assert (
+        ProgressUpdate.history.filter(id=update.pk, retracted_at__isnull=False).count()
+        == 1
+    )

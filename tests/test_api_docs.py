@@ -13,6 +13,7 @@ def test_schema_lists_every_endpoint(api_client):
         "/api/v1/",
         "/api/v1/agencies/",
         "/api/v1/agencies/{slug}/",
+        "/api/v1/changes/",
         "/api/v1/announcements/",
         "/api/v1/announcements/{slug}/",
         "/api/v1/announcements/{slug}/drafts/",
@@ -21,6 +22,7 @@ def test_schema_lists_every_endpoint(api_client):
         "/api/v1/commitments/",
         "/api/v1/commitments/summary/",
         "/api/v1/commitments/{id}/",
+        "/api/v1/commitments/{id}/check/",
         "/api/v1/commitments/{id}/history/",
         "/api/v1/commitments/{id}/updates/",
         "/api/v1/drafts/{id}/",
@@ -30,6 +32,8 @@ def test_schema_lists_every_endpoint(api_client):
         "/api/v1/topics/",
         "/api/v1/topics/{slug}/",
         "/api/v1/updates/",
+        "/api/v1/updates/{id}/",
+        "/api/v1/updates/{id}/retract/",
     }
     for operations in schema["paths"].values():
         assert "delete" not in operations

@@ -37,6 +37,7 @@ def test_timeline_is_newest_first(api_client):
     assert datetime.datetime.fromisoformat(first.pop("created_at")) == newer.created_at
     assert first == {
         "id": newer.pk,
+        "url": f"http://testserver/api/v1/updates/{newer.pk}/",
         "commitment": commitment.pk,
         "reported_on": "2018-05-01",
         "status": "in_progress",
@@ -44,6 +45,10 @@ def test_timeline_is_newest_first(api_client):
         "summary": newer.summary,
         "source_url": newer.source_url,
         "author": newer.author.username,
+        "recorded_at": body["results"][0]["created_at"],
+        "created_at": body["results"][0]["created_at"],
+        "corrections": [],
+        "retracted": None,
     }
 
 

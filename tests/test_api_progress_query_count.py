@@ -18,7 +18,7 @@ def test_progress_post_query_count_is_constant(
     authorize(api_client, maintainer)
     body = {"reported_on": "2019-01-02", "status": "stalled", "summary": "Blocked."}
 
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(23):
         # 1. SAVEPOINT: the request's transaction inside the test's
         # 2. the token by its key, with its user (knox)
         # 3. the user's other tokens (knox deletes expired ones)
@@ -38,7 +38,10 @@ def test_progress_post_query_count_is_constant(
         # 16. INSERT its history record
         # 17. its updated_at (django-simple-history, for the many-to-many history)
         # 18. its supporting agencies, for that history
-        # 19.-21. RELEASE the three savepoints
+        # 19. INSERT its entry in the changes feed (progress_added)
+        # 20.-21. RELEASE the inner two savepoints
+        # 22. the new update's corrections (none), for the response
+        # 23. RELEASE the request's savepoint
         response = api_client.post(
             f"/api/v1/commitments/{commitment.pk}/updates/", body, format="json"
         )

@@ -46,7 +46,8 @@ def comparable(page):
             values[name] = datetime.datetime.fromisoformat(values[name])
         if values["latest_update"]:
             update = dict(values["latest_update"])
-            update["created_at"] = datetime.datetime.fromisoformat(update["created_at"])
+            for name in ("created_at", "recorded_at"):
+                update[name] = datetime.datetime.fromisoformat(update[name])
             values["latest_update"] = update
         return values
 

@@ -1,6 +1,7 @@
 """Atom feeds of progress, parsed back with feedparser and checked as XML."""
 
 import datetime
+from unittest import mock
 
 import feedparser
 import pytest
@@ -44,8 +45,8 @@ def assert_valid_atom(content):
     return root
 
 
-def test_all_progress_feed_lists_every_update_newest_first(client):
-    build_announcement()
+def test_all_progress_feed_lists_every_update_newest_entered_first(client):
+    build_announcement()  # entered in the order 20 April, 1 June, 20 March 2018
 
     response = client.get("/feeds/updates.atom")
 
@@ -53,17 +54,70 @@ def test_all_progress_feed_lists_every_update_newest_first(client):
     assert_valid_atom(response.content)
     assert feed.feed.title == "Commitment Tracker: all progress"
     assert [entry.title for entry in feed.entries] == [
+        "Review how violent crime tips are handled: In progress",
         "Certify NICS record reporting within 45 days: Fulfilled",
         "Certify NICS record reporting within 45 days: In progress",
-        "Review how violent crime tips are handled: In progress",
     ]
-    newest = feed.entries[0]
-    assert newest.published_parsed[:3] == (2018, 6, 1)
-    assert newest.link.startswith(
+    fulfilled = feed.entries[1]
+    # Published when it was entered; the date of the progress is in the text.
+    assert fulfilled.published_parsed[:3] == datetime.date.today().timetuple()[:3]
+    assert fulfilled.link.startswith(
         "http://testserver/a/doj-school-safety-2018-03-12/nics-certification/#update-"
     )
-    assert "Every submitting agency has certified or filed a plan." in newest.summary
-    assert 'href="https://www.justice.gov/opa/nics-report"' in newest.summary
+    assert "Reported on 2018-06-01" in fulfilled.summary
+    assert "Every submitting agency has certified or filed a plan." in (
+        fulfilled.summary
+    )
+    assert 'href="https://www.justice.gov/opa/nics-report"' in fulfilled.summary
+
+
+def test_an_update_back_dated_to_2018_and_entered_today_comes_first(client):
+    announcement = build_announcement()
+    ProgressUpdateFactory(
+        commitment=announcement.commitments.get(slug="state-reporting"),
+        reported_on=datetime.date(2018, 6, 1),
+        summary="Back-filled from the 2018 report.",
+    )
+
+    feed = parse(client.get("/feeds/updates.atom"))
+
+    assert "Back-filled from the 2018 report." in feed.entries[0].summary
+
+
+def test_a_correction_moves_the_entrys_updated_date_and_shows_its_note(client):
+    announcement = build_announcement()
+    update = announcement.commitments.get(slug="tips-review").updates.get()
+    entered = update.created_at
+    with mock.patch(
+        "django.utils.timezone.now",
+        return_value=entered + datetime.timedelta(days=3),
+    ):
+        update.summary = "The review began on 20 March."
+        update.correction_note = "Gave the date the review began."
+        update.save()
+
+    entry = parse(client.get("/feeds/updates.atom")).entries[0]
+
+    assert datetime.datetime(*entry.updated_parsed[:6], tzinfo=datetime.UTC) == (
+        (entered + datetime.timedelta(days=3)).replace(microsecond=0)
+    )
+    assert datetime.datetime(*entry.published_parsed[:6], tzinfo=datetime.UTC) == (
+        entered.replace(microsecond=0)
+    )
+    assert "Gave the date the review began." in entry.summary
+
+
+def test_a_retracted_update_says_so_in_the_feed(client):
+    announcement = build_announcement()
+    update = announcement.commitments.get(slug="tips-review").updates.get()
+
+    update.retract("It was another review.")
+
+    entry = parse(client.get("/feeds/updates.atom")).entries[0]
+    assert entry.title == (
+        "Retracted: Review how violent crime tips are handled: In progress"
+    )
+    assert "It was another review." in entry.summary
 
 
 def test_entry_ids_are_stable_and_shared_between_feeds(client):
@@ -75,7 +129,7 @@ def test_entry_ids_are_stable_and_shared_between_feeds(client):
 
     ids = [entry.id for entry in first.entries]
     assert ids == [entry.id for entry in again.entries]
-    assert [entry.id for entry in per_commitment.entries] == ids[:2]
+    assert [entry.id for entry in per_commitment.entries] == ids[1:]
     assert all(entry.id.startswith("http://testserver/a/") for entry in first.entries)
 
 
@@ -143,12 +197,13 @@ def test_agency_feed_costs_the_same_queries_whatever_its_size(
     for _ in range(extra_updates):
         ProgressUpdateFactory(commitment=commission, author=None)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the agency
         # 3. the progress on what it leads or supports, with commitment,
         #    announcement and lead agency
-        # 4. RELEASE SAVEPOINT
+        # 4. their corrections
+        # 5. RELEASE SAVEPOINT
         response = client.get("/feeds/agencies/doj.atom")
 
     assert len(parse(response).entries) == 2 + extra_updates
@@ -163,16 +218,18 @@ def test_all_progress_and_commitment_feeds_cost_the_same_queries_whatever_size(
     for _ in range(extra_updates):
         ProgressUpdateFactory(commitment=nics, author=None)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the latest progress, with commitment, announcement and lead agency
-        # 3. RELEASE SAVEPOINT
+        # 3. their corrections
+        # 4. RELEASE SAVEPOINT
         everything = client.get("/feeds/updates.atom")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         # 1. SAVEPOINT
         # 2. the commitment with its announcement
         # 3. its progress, with commitment, announcement and lead agency
-        # 4. RELEASE SAVEPOINT
+        # 4. their corrections
+        # 5. RELEASE SAVEPOINT
         one = client.get(NICS_FEED)
 
     assert len(parse(everything).entries) == 3 + extra_updates

@@ -80,6 +80,7 @@ def test_redating_an_update_recomputes_the_status(db):
         commitment=commitment, reported_on=day(4, 1), status=Status.IN_PROGRESS
     )
     older.reported_on = day(6, 1)
+    older.correction_note = "It happened in June, not April."
     older.save()
     commitment.refresh_from_db()
     assert commitment.status == Status.IN_PROGRESS
@@ -90,6 +91,7 @@ def test_an_update_moved_to_another_commitment_stops_counting_for_the_first(db):
     second = CommitmentFactory(announcement=first.announcement)
     update = ProgressUpdateFactory(commitment=first, status=Status.STALLED)
     update.commitment = second
+    update.correction_note = "Filed under the wrong commitment."
     update.save()
     first.refresh_from_db()
     second.refresh_from_db()

@@ -123,15 +123,16 @@ def test_permalink_costs_the_same_queries_whatever_its_timeline_and_parts(
             source_quote="certify over the next 45 days",
         )
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the commitment, overdue and late, with announcement, lead agency,
         #    topic and parent
-        # 3. its supporting agencies
-        # 4. its sub-commitments with their announcement and lead agencies
-        # 5. its progress updates
-        # 6. its deadline changes with their authors
-        # 7. RELEASE SAVEPOINT
+        # 3. its progress updates, with who recorded and who retracted them
+        # 4. their corrections, with their authors
+        # 5. its supporting agencies
+        # 6. its sub-commitments with their announcement and lead agencies
+        # 7. its deadline changes with their authors
+        # 8. RELEASE SAVEPOINT
         response = client.get(URL)
 
     assert response.status_code == 200

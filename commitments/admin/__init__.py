@@ -1,20 +1,28 @@
 """The admin. Maintainers (model permissions) keep announcements, agencies, topics
 and commitments; editors (people listed on an agency) see the commitments their
 agencies, or any agency below them, lead or support, and record progress on them,
-nothing else. Who is which is commitments.access's to say, as for the API. Only
-superusers delete, and deletions stay in the history."""
+correct it (with a note) and confirm that a status still holds, nothing else. Who
+is which is commitments.access's to say, as for the API. Maintainers retract
+progress (an action asking for a reason). Only superusers delete, and deletions
+stay in the history."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Prefetch
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from commitments import access
-from commitments.admin.forms import CommitmentAdminForm, ProgressUpdateForm
+from commitments.admin.forms import (
+    CommitmentAdminForm,
+    ProgressUpdateForm,
+    RetractForm,
+)
 from commitments.intake import IntakeError
 from commitments.models import (
     TIMELINE_ORDER,
@@ -22,6 +30,7 @@ from commitments.models import (
     AgencyAlias,
     Announcement,
     Commitment,
+    Correction,
     Draft,
     ProgressUpdate,
     Topic,
@@ -69,16 +78,70 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+def moment(value):
+    return formats.localize(timezone.localtime(value))
+
+
+def record_of(update):
+    """What happened to a published update since it was entered: its
+    corrections and its retraction, in words."""
+    if update.pk is None:
+        return ""
+    lines = [
+        (
+            f"Corrected on {moment(correction.corrected_at)}"
+            + (f" by {correction.author}" if correction.author else ""),
+            correction.note,
+        )
+        for correction in update.corrections.all()
+    ]
+    if update.is_retracted:
+        lines.append(
+            (
+                f"Retracted on {moment(update.retracted_at)}"
+                + (f" by {update.retracted_by}" if update.retracted_by else ""),
+                update.retraction_reason,
+            )
+        )
+    return format_html_join("", "<p><strong>{}:</strong> {}</p>", lines) or "—"
+
+
+def with_record(queryset):
+    """Progress updates with what record_of shows, in a fixed number of queries."""
+    return queryset.select_related("author", "retracted_by").prefetch_related(
+        Prefetch("corrections", Correction.objects.select_related("author"))
+    )
+
+
+def mark_corrections(request, updates):
+    """Who corrects: the signed-in user, for the updates this save changes."""
+    for update in updates:
+        if update.pk is None:
+            update.author = request.user
+        else:
+            update.corrected_by = request.user
+
+
 class ProgressUpdateInline(SuperusersDeleteMixin, admin.TabularInline):
     model = ProgressUpdate
     form = ProgressUpdateForm
-    fields = ["reported_on", "status", "summary", "source_url", "author", "entered"]
-    readonly_fields = ["author", "entered"]
+    fields = [
+        "reported_on",
+        "status",
+        "summary",
+        "source_url",
+        "correction_note",
+        "author",
+        "entered",
+        "record",
+    ]
+    readonly_fields = ["author", "entered", "record"]
     ordering = TIMELINE_ORDER
     extra = 1
     verbose_name = "progress update"
     verbose_name_plural = (
-        "Progress updates, newest first (the commitment's status follows the latest)"
+        "Progress updates, newest first (the commitment's status follows the latest "
+        "that is not retracted; changing a published one needs a correction note)"
     )
 
     @admin.display(description="entered")
@@ -86,7 +149,11 @@ class ProgressUpdateInline(SuperusersDeleteMixin, admin.TabularInline):
         # The blank row for a new update has no entry time yet.
         if update.pk is None:
             return ""
-        return formats.localize(timezone.localtime(update.created_at))
+        return moment(update.created_at)
+
+    @admin.display(description="corrections and retraction")
+    def record(self, update):
+        return record_of(update)
 
     # `obj` is the commitment whose page this is.
     def has_view_permission(self, request, obj=None):
@@ -95,8 +162,14 @@ class ProgressUpdateInline(SuperusersDeleteMixin, admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return access.can_add_progress(request.user, obj)
 
+    def has_change_permission(self, request, obj=None):
+        # Editors correct the updates of the commitments they cover.
+        return super().has_change_permission(request, obj) or (
+            obj is not None and access.can_correct_progress(request.user, obj)
+        )
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
+        return with_record(super().get_queryset(request))
 
 
 class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
@@ -128,9 +201,11 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
         "version",
         "original_due_date",
         "final_assessed_on",
+        "last_checked_on",
         "created_at",
         "updated_at",
     ]
+    actions = ["confirm_status"]
     commitment_fieldsets = [
         (
             None,
@@ -170,8 +245,10 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
             "Status",
             {
                 "description": "The status follows the latest progress update "
-                "below: to change it, add an update.",
-                "fields": ["status", "final_assessed_on"],
+                "below that is not retracted: to change it, add an update. To say "
+                "that it still holds without news, use the action “Confirm the "
+                "status still holds” on the list of commitments.",
+                "fields": ["status", "final_assessed_on", "last_checked_on"],
             },
         ),
         (
@@ -271,12 +348,47 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
         obj.deadline_change_author = request.user
         super().save_model(request, obj, form, change)
 
+    def has_check_permission(self, request):
+        return self.maintains(request) or covers(request)
+
+    @admin.action(
+        permissions=["check"],
+        description="Confirm the status still holds (today)",
+    )
+    def confirm_status(self, request, queryset):
+        confirmed = 0
+        for commitment in queryset.select_related("lead_agency"):
+            if not access.can_check(request.user, commitment):
+                self.message_user(
+                    request,
+                    f"“{commitment}”: you do not cover this commitment.",
+                    messages.ERROR,
+                )
+                continue
+            try:
+                commitment.confirm_status(author=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    f"“{commitment}”: {' '.join(error.messages)}",
+                    messages.ERROR,
+                )
+            else:
+                confirmed += 1
+        if confirmed:
+            self.message_user(
+                request,
+                f"Confirmed that the status still holds today for {confirmed} "
+                f"commitment{'s' if confirmed != 1 else ''}.",
+                messages.SUCCESS,
+            )
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not ProgressUpdate:
             return super().save_formset(request, form, formset, change)
-        for update in formset.save(commit=False):
-            if update.pk is None:
-                update.author = request.user
+        updates = formset.save(commit=False)
+        mark_corrections(request, updates)
+        for update in updates:
             update.save()
         for update in formset.deleted_objects:
             update.delete()
@@ -403,14 +515,36 @@ class TopicAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class RetractedFilter(admin.SimpleListFilter):
+    title = "retracted"
+    parameter_name = "retracted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Retracted"), ("no", "Counted for the status")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(retracted_at__isnull=False)
+        if self.value() == "no":
+            return queryset.counted()
+        return queryset
+
+
 class ProgressUpdateAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     """All progress, newest first. Editors add progress from the commitment's page;
     one who also holds the progress permissions may, here, add or change progress
-    only on the commitments they cover."""
+    only on the commitments they cover. Changing a published update needs a
+    correction note; a wrong one is retracted (an action, with a reason), not
+    deleted."""
 
     form = ProgressUpdateForm
-    list_display = ["reported_on", "commitment", "status", "author"]
-    list_filter = ["status", "commitment__lead_agency", "commitment__announcement"]
+    list_display = ["reported_on", "commitment", "status", "author", "retracted"]
+    list_filter = [
+        "status",
+        RetractedFilter,
+        "commitment__lead_agency",
+        "commitment__announcement",
+    ]
     search_fields = ["summary", "commitment__title"]
     list_select_related = ["commitment", "author"]
     date_hierarchy = "reported_on"
@@ -421,10 +555,30 @@ class ProgressUpdateAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
         "status",
         "summary",
         "source_url",
+        "correction_note",
         "author",
         "created_at",
+        "record",
     ]
-    readonly_fields = ["author", "created_at"]
+    readonly_fields = ["author", "created_at", "record"]
+    actions = ["retract"]
+
+    @admin.display(boolean=True, description="retracted")
+    def retracted(self, update):
+        return update.is_retracted
+
+    @admin.display(description="corrections and retraction")
+    def record(self, update):
+        return record_of(update)
+
+    def get_queryset(self, request):
+        return with_record(super().get_queryset(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A published update stays on its commitment: move nothing silently.
+        if obj is not None:
+            return [*self.readonly_fields, "commitment"]
+        return self.readonly_fields
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
@@ -441,9 +595,48 @@ class ProgressUpdateAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not access.can_add_progress(request.user, obj.commitment):
             raise PermissionDenied
-        if not change:
-            obj.author = request.user
+        mark_corrections(request, [obj])
         super().save_model(request, obj, form, change)
+
+    def has_retract_permission(self, request):
+        return access.can_retract_progress(request.user)
+
+    @admin.action(permissions=["retract"], description="Retract (asks for a reason)")
+    def retract(self, request, queryset):
+        """Asks for a reason on a page of its own, then retracts each selected
+        update that is not retracted yet."""
+        form = RetractForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/commitments/progressupdate/retract.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Retract progress updates",
+                    "opts": self.model._meta,
+                    "updates": queryset.select_related("commitment"),
+                    "form": form,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        retracted = 0
+        for update in queryset:
+            try:
+                update.retract(form.cleaned_data["reason"], author=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"“{update}”: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                retracted += 1
+        if retracted:
+            self.message_user(
+                request,
+                f"Retracted {retracted} update{'s' if retracted != 1 else ''}; the "
+                "statuses follow the updates that remain.",
+                messages.SUCCESS,
+            )
+        return None
 
 
 admin.site.register(Agency, AgencyAdmin)

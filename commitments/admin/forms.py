@@ -182,6 +182,10 @@ class CommitmentAdminForm(forms.ModelForm):
 
 
 class ProgressUpdateForm(forms.ModelForm):
+    """A new progress update, or the correction of a published one: changing a
+    published update needs a correction note (the model refuses the change
+    without one), and a retracted update is shown, not edited."""
+
     class Meta:
         model = ProgressUpdate
         fields = ["reported_on", "status", "summary", "source_url"]
@@ -198,4 +202,32 @@ class ProgressUpdateForm(forms.ModelForm):
         label="Source URL (evidence)",
         help_text=ProgressUpdate._meta.get_field("source_url").help_text,
         max_length=500,
+    )
+    correction_note = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Correction note",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
+        help_text="Required when you change a published update: say what changed "
+        "and why. It is shown with the update; the old values stay in its history.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.instance.is_retracted:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def _post_clean(self):
+        # Before the model's clean(), which judges whether the note is needed.
+        self.instance.correction_note = self.cleaned_data.get("correction_note", "")
+        super()._post_clean()
+
+
+class RetractForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Why the update is wrong. It is shown with the update, which "
+        "stays on the timeline, struck through, and no longer counts for the status.",
     )

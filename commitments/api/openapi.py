@@ -85,12 +85,14 @@ def error_codes(path, method):
         codes.add("404")
     if method == "get":
         codes |= {"400", "404"}
-    if method == "get" and path == "/api/v1/commitments/{id}/":
+    if method == "get" and path in ETAGGED:
         codes.add("304")
     if method in ("post", "put", "patch"):
         codes |= {"400", "403", "409", "415"}
-    if method in ("put", "patch") and path.startswith("/api/v1/commitments/"):
+    if method in ("put", "patch") and path in ETAGGED:
         codes |= {"412", "428"}
+    if method == "post" and path.endswith(("/check/", "/retract/")):
+        codes.add("412")
     if path.endswith("/updates/") and method == "post":
         codes.add("422")
     if "/drafts/" in path:
@@ -123,7 +125,7 @@ def document_error_responses(result, generator, request, public):
                 if is_validation is not None:
                     response["content"] = {"application/json": {"schema": schema}}
                 responses.setdefault(code, response)
-            if path == "/api/v1/commitments/{id}/":
+            if path in ETAGGED or path.endswith(("/check/", "/retract/")):
                 for code in ("200", "304", "412"):
                     if code in responses:
                         responses[code]["headers"] = {"ETag": ETAG_HEADER}
@@ -132,5 +134,8 @@ def document_error_responses(result, generator, request, public):
 
 ETAG_HEADER = {
     "schema": {"type": "string"},
-    "description": "The commitment's current ETag, for If-Match and If-None-Match.",
+    "description": "The resource's current ETag, for If-Match and If-None-Match.",
 }
+
+# The resources whose writes are conditional (If-Match required).
+ETAGGED = {"/api/v1/commitments/{id}/", "/api/v1/updates/{id}/"}

@@ -1,5 +1,6 @@
 """Pagination for every API list but /statuses/ (DESIGN.md)."""
 
+import datetime
 import re
 
 from rest_framework import pagination
@@ -7,10 +8,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 
-class Pagination(pagination.PageNumberPagination):
-    """`{"count", "next", "previous", "results"}`; `page_size` up to 100. A
-    malformed `page` or `page_size` is a 400 naming it; a page number past the end
-    is a 404."""
+class PageSize:
+    """`page_size` up to 100; a malformed one is a 400 naming it."""
 
     page_size_query_param = "page_size"
     max_page_size = 100
@@ -25,6 +24,12 @@ class Pagination(pagination.PageNumberPagination):
                 {self.page_size_query_param: ["Enter a whole number of at least 1."]}
             )
         return min(size, self.max_page_size)
+
+
+class Pagination(PageSize, pagination.PageNumberPagination):
+    """`{"count", "next", "previous", "results"}`; `page_size` up to 100. A
+    malformed `page` or `page_size` is a 400 naming it; a page number past the end
+    is a 404."""
 
     def get_page_number(self, request, paginator):
         value = request.query_params.get(self.page_query_param)
@@ -133,3 +138,26 @@ class CommitmentPagination(Pagination):
                 }
             )
         return parameters
+
+
+class ChangeCursorPagination(PageSize, pagination.CursorPagination):
+    """The changes feed, `{"next", "previous", "results"}`: newest recorded_at
+    first, then id, by keyset, so a page stays put while new changes arrive."""
+
+    ordering = ("-recorded_at", "-id")
+    page_size = 50
+    offset_cutoff = 1000
+    invalid_cursor = "Invalid cursor: follow the next or previous link of a page."
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({"cursor": [self.invalid_cursor]}) from None
+        # The position becomes a recorded_at lookup: only a timestamp may reach it.
+        if cursor and cursor.position is not None:
+            try:
+                datetime.datetime.fromisoformat(cursor.position)
+            except ValueError:
+                raise ValidationError({"cursor": [self.invalid_cursor]}) from None
+        return cursor

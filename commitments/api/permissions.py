@@ -3,7 +3,12 @@ admin calls too."""
 
 from rest_framework import permissions
 
-from commitments.access import can_add_progress
+from commitments.access import (
+    can_add_progress,
+    can_check,
+    can_correct_progress,
+    can_retract_progress,
+)
 
 
 class ModelPermissionsOrAnonReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
@@ -67,3 +72,40 @@ class DecidesDrafts(MaintainsDrafts):
             "%(app_label)s.add_commitment",
         ],
     }
+
+
+class CanCorrectProgressOrReadOnly(permissions.BasePermission):
+    """Reads for anyone; a correction (PATCH of a progress update) by those who
+    may add progress to its commitment. Methods the view does not offer pass
+    here, so they answer 405 rather than a 403 suggesting a permission would
+    help."""
+
+    message = (
+        "Only maintainers and the editors of this commitment's agencies may "
+        "correct its progress updates."
+    )
+
+    def has_object_permission(self, request, view, update):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return can_correct_progress(request.user, update.commitment)
+
+
+class CanRetractProgress(permissions.BasePermission):
+    message = "Only maintainers may retract progress updates."
+
+    def has_permission(self, request, view):
+        return can_retract_progress(request.user)
+
+
+class CanCheckStatus(permissions.BasePermission):
+    message = (
+        "Only maintainers and the editors of this commitment's agencies may "
+        "confirm that its status still holds."
+    )
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated)
+
+    def has_object_permission(self, request, view, commitment):
+        return can_check(request.user, commitment)

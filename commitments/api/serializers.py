@@ -5,6 +5,7 @@ to `{"slug", "name"}`. Writes are strict: a field the client may not set, or tha
 does not exist, is refused by name rather than silently ignored."""
 
 import copy
+import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
@@ -15,6 +16,8 @@ from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
+from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
 
 from commitments.api.exceptions import validation_error_detail
 from commitments.filtersets import parse_iso_date
@@ -23,7 +26,9 @@ from commitments.models import (
     Agency,
     AgencyAlias,
     Announcement,
+    ChangeEntry,
     Commitment,
+    Correction,
     DeadlineChange,
     Draft,
     ProgressUpdate,
@@ -111,7 +116,28 @@ class AgencyRefField(StrictSlugRelatedField):
         return {"slug": obj.slug, "name": obj.name}
 
 
-class StrictModelSerializer(serializers.ModelSerializer):
+class RefusesUnknownFields:
+    """Refuses unknown and read-only fields in a write, naming each of them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {}
+            for name in data:
+                field = self.fields.get(name)
+                if field is None:
+                    errors[name] = ["This field does not exist."]
+                elif field.read_only:
+                    errors[name] = ["This field is read-only."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class StrictSerializer(RefusesUnknownFields, serializers.Serializer):
+    """The body of an action (retract, check): known fields only."""
+
+
+class StrictModelSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     """Refuses unknown and read-only fields in a write, naming each of them, and
     checks the model's own rules (Model.clean) before anything is written so that
     every error comes back as 400 with its field. Text fields take strings only,
@@ -127,19 +153,6 @@ class StrictModelSerializer(serializers.ModelSerializer):
         db_models.DateField: StrictDateField,
     }
     serializer_related_field = StrictPrimaryKeyRelatedField
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            errors = {}
-            for name in data:
-                field = self.fields.get(name)
-                if field is None:
-                    errors[name] = ["This field does not exist."]
-                elif field.read_only:
-                    errors[name] = ["This field is read-only."]
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -227,15 +240,47 @@ class StatusLabelField(serializers.CharField):
         return Status(value).label
 
 
+class UsernameField(serializers.SlugRelatedField):
+    """A user as their username (null for rows loaded without one)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            slug_field="username", read_only=True, allow_null=True, **kwargs
+        )
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    author = UsernameField()
+
+    class Meta:
+        model = Correction
+        fields = ["corrected_at", "note", "author"]
+
+
+class RetractionSerializer(serializers.Serializer):
+    retracted_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    author = serializers.CharField(allow_null=True)
+
+
 class ProgressUpdateSerializer(StrictModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:progressupdate-detail")
     status_label = StatusLabelField()
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = UsernameField()
     commitment = serializers.PrimaryKeyRelatedField(read_only=True)
+    recorded_at = serializers.DateTimeField(
+        read_only=True,
+        help_text="When the update was entered (reported_on is when the progress "
+        "happened).",
+    )
+    corrections = CorrectionSerializer(many=True, read_only=True)
+    retracted = serializers.SerializerMethodField()
 
     class Meta:
         model = ProgressUpdate
         fields = [
             "id",
+            "url",
             "commitment",
             "reported_on",
             "status",
@@ -243,12 +288,28 @@ class ProgressUpdateSerializer(StrictModelSerializer):
             "summary",
             "source_url",
             "author",
+            "recorded_at",
             "created_at",
+            "corrections",
+            "retracted",
         ]
+
+    @extend_schema_field(RetractionSerializer(allow_null=True))
+    def get_retracted(self, update):
+        if update.retracted_at is None:
+            return None
+        return {
+            "retracted_at": serializers.DateTimeField().to_representation(
+                update.retracted_at
+            ),
+            "reason": update.retraction_reason,
+            "author": update.retracted_by.username if update.retracted_by else None,
+        }
 
     def build_candidate(self, attrs):
         candidate = super().build_candidate(attrs)
-        candidate.commitment = self.context["commitment"]
+        commitment = self.context.get("commitment")
+        candidate.commitment = commitment or self.instance.commitment
         return candidate
 
 
@@ -259,6 +320,99 @@ class DeadlineChangeSerializer(serializers.ModelSerializer):
         model = DeadlineChange
         fields = ["changed_on", "old_due_date", "new_due_date", "reason", "author"]
         read_only_fields = fields
+
+
+class ProgressCorrectionSerializer(ProgressUpdateSerializer):
+    """A PATCH of a published update: the fields of a new update, under the same
+    rules, and a correction note saying what changed and why."""
+
+    correction_note = serializers.CharField(
+        write_only=True,
+        max_length=2000,
+        help_text="Required: what changed and why. Shown with the update.",
+    )
+
+    class Meta(ProgressUpdateSerializer.Meta):
+        fields = [*ProgressUpdateSerializer.Meta.fields, "correction_note"]
+
+    def validate(self, attrs):
+        # A PATCH is partial, so DRF does not ask for "required" fields itself.
+        if not (attrs.get("correction_note") or "").strip():
+            raise serializers.ValidationError(
+                {
+                    "correction_note": [
+                        "A correction needs a note saying what changed and why."
+                    ]
+                }
+            )
+        if not set(attrs) - {"correction_note"}:
+            raise serializers.ValidationError(
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY: [
+                        "A correction changes at least one of reported_on, status, "
+                        "summary and source_url."
+                    ]
+                }
+            )
+        return super().validate(attrs)
+
+    def build_candidate(self, attrs):
+        candidate = super().build_candidate(attrs)
+        candidate.correction_note = attrs.get("correction_note", "")
+        return candidate
+
+
+class RetractSerializer(StrictSerializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the update is retracted. Shown with it."
+    )
+
+
+class CheckSerializer(StrictSerializer):
+    checked_on = StrictDateField(
+        required=False,
+        help_text="The day the status was confirmed to hold (default: today); not "
+        "in the future, not before the announcement or the latest update.",
+    )
+
+
+class CommitmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.URLField()
+
+
+class ChangeEntrySerializer(serializers.ModelSerializer):
+    announcement = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    commitment = serializers.SerializerMethodField()
+    author = UsernameField()
+
+    class Meta:
+        model = ChangeEntry
+        fields = [
+            "id",
+            "recorded_at",
+            "kind",
+            "announcement",
+            "commitment",
+            "summary",
+            "author",
+        ]
+
+    @extend_schema_field(CommitmentRefSerializer(allow_null=True))
+    def get_commitment(self, entry):
+        commitment = entry.commitment
+        if commitment is None:
+            return None
+        return {
+            "id": commitment.pk,
+            "title": commitment.title,
+            "url": reverse(
+                "api:commitment-detail",
+                args=[commitment.pk],
+                request=self.context.get("request"),
+            ),
+        }
 
 
 class CommitmentSerializer(StrictModelSerializer):
@@ -282,6 +436,10 @@ class CommitmentSerializer(StrictModelSerializer):
         many=True,
         read_only=True,
         help_text="Every move of the deadline, newest first.",
+    )
+    status_as_of = serializers.SerializerMethodField(
+        help_text="The date the status is known to hold: the latest update's "
+        "reported_on, or a later last_checked_on; null when there is neither."
     )
     deadline_change_reason = StrictCharField(
         write_only=True,
@@ -323,6 +481,8 @@ class CommitmentSerializer(StrictModelSerializer):
             "days_remaining",
             "latest_update",
             "deadline_changes",
+            "status_as_of",
+            "last_checked_on",
             "version",
             "created_at",
             "updated_at",
@@ -348,17 +508,25 @@ class CommitmentSerializer(StrictModelSerializer):
             return bool(commitment.late)
         return commitment.is_late
 
+    @staticmethod
+    def latest_of(commitment):
+        """The update the status follows. The viewset prefetches it into
+        `latest_updates`; a lone instance (after a write) asks the database,
+        once."""
+        if not hasattr(commitment, "latest_updates"):
+            latest = commitment.latest_progress()
+            commitment.latest_updates = [latest] if latest else []
+        return commitment.latest_updates[0] if commitment.latest_updates else None
+
     @extend_schema_field(ProgressUpdateSerializer(allow_null=True))
     def get_latest_update(self, commitment):
-        # The viewset prefetches the latest update into `latest_updates`; a lone
-        # instance (after a write) asks the database.
-        if hasattr(commitment, "latest_updates"):
-            latest = commitment.latest_updates[0] if commitment.latest_updates else None
-        else:
-            latest = commitment.latest_progress()
+        latest = self.latest_of(commitment)
         if latest is None:
             return None
         return self.latest_update_serializer.to_representation(latest)
+
+    def get_status_as_of(self, commitment) -> datetime.date | None:
+        return commitment.status_as_of(self.latest_of(commitment))
 
     @cached_property
     def latest_update_serializer(self):

@@ -13,6 +13,7 @@ router.register("topics", views.TopicViewSet)
 router.register("announcements", views.AnnouncementViewSet)
 router.register("commitments", views.CommitmentViewSet)
 router.register("updates", views.ProgressUpdateViewSet)
+router.register("changes", views.ChangeEntryViewSet, basename="change")
 router.register("statuses", views.StatusViewSet, basename="status")
 router.register("drafts", views.DraftViewSet, basename="draft")
 

@@ -36,15 +36,19 @@ from commitments.api.exceptions import (
     PreconditionRequired,
     UnprocessableContent,
 )
-from commitments.api.pagination import CommitmentPagination
+from commitments.api.pagination import ChangeCursorPagination, CommitmentPagination
 from commitments.api.permissions import (
     CanAddProgressOrReadOnly,
+    CanCheckStatus,
+    CanCorrectProgressOrReadOnly,
+    CanRetractProgress,
     DecidesDrafts,
     MaintainsDrafts,
 )
 from commitments.api.renderers import CommitmentCSVRenderer
 from commitments.exports import csv_response
 from commitments.filtersets import (
+    ChangeEntryFilterSet,
     CommitmentFilterSet,
     DraftFilterSet,
     ProgressUpdateFilterSet,
@@ -55,7 +59,9 @@ from commitments.models import (
     TIMELINE_ORDER,
     Agency,
     Announcement,
+    ChangeEntry,
     Commitment,
+    Correction,
     DeadlineChange,
     Draft,
     ProgressUpdate,
@@ -141,22 +147,72 @@ def summarize(commitments):
     }
 
 
-def latest_update_id():
-    """The id of a commitment's latest progress update, as a subquery."""
+def latest_update(field):
+    """A field of a commitment's latest counted progress update, as a
+    subquery."""
     return Subquery(
-        ProgressUpdate.objects.filter(commitment=OuterRef("pk"))
+        ProgressUpdate.objects.counted()
+        .filter(commitment=OuterRef("pk"))
         .order_by(*TIMELINE_ORDER)
-        .values("id")[:1]
+        .values(field)[:1]
     )
 
 
-def etag(version, latest_update_id):
+def etag(version, latest_update_id, latest_update_version):
     """A strong validator of a commitment's representation: its version, which
-    every write bumps; its latest progress update, which the representation shows
-    (an update that leaves the status alone does not write the commitment); and
-    today's date, on which days_remaining and is_overdue depend."""
+    every write bumps; its latest progress update and that update's version,
+    which the representation shows (an update that leaves the status alone, or a
+    correction, does not write the commitment); and today's date, on which
+    days_remaining and is_overdue depend."""
     today = timezone.localdate().strftime("%Y%m%d")
-    return f'"{version}.{latest_update_id or 0}.{today}"'
+    return f'"{version}.{latest_update_id or 0}.{latest_update_version or 0}.{today}"'
+
+
+def update_etag(update):
+    """A strong validator of a progress update's representation: every write
+    (a correction, a retraction) bumps its version."""
+    return f'"{update.pk}.{update.version}"'
+
+
+def progress_updates():
+    """Progress updates with everything their JSON shows, in a constant number
+    of queries: the update with its authors, then its corrections."""
+    return ProgressUpdate.objects.select_related(
+        "author", "retracted_by"
+    ).prefetch_related(
+        Prefetch("corrections", Correction.objects.select_related("author"))
+    )
+
+
+def check_preconditions(request, current, *, required, noun):
+    """RFC 9110 preconditions on a write, evaluated before anything is written
+    (call it with the row locked): If-Match must name the current ETag (`*`: any),
+    and a matching If-None-Match fails. `required` makes If-Match mandatory
+    (428 without it)."""
+    if_match = request.headers.get("If-Match")
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match and etag_matches_weakly(current, if_none_match):
+        raise PreconditionFailed(
+            f"If-None-Match matches the {noun}'s current ETag {current}; nothing "
+            "was written.",
+            etag=current,
+        )
+    if not if_match:
+        if required:
+            raise PreconditionRequired(
+                f"Changing a {noun} needs an If-Match header with its current "
+                f"ETag: GET {request.path} and resend this request with If-Match "
+                "set to the ETag header of that response."
+            )
+        return
+    tags = parse_etags(if_match)
+    if "*" not in tags and current not in tags:
+        raise PreconditionFailed(
+            f"The {noun} has changed since you read it; its ETag is now {current}. "
+            f"GET {request.path} again and resend your request with If-Match set "
+            "to the new ETag. Nothing was written.",
+            etag=current,
+        )
 
 
 def etag_matches_weakly(current, if_none_match):
@@ -167,12 +223,10 @@ def etag_matches_weakly(current, if_none_match):
 
 
 def etag_for(commitment):
-    if hasattr(commitment, "latest_updates"):  # prefetched by get_queryset
-        latest = commitment.latest_updates[0].pk if commitment.latest_updates else 0
-    else:
-        latest = commitment.updates.order_by(*TIMELINE_ORDER)
-        latest = latest.values_list("id", flat=True).first()
-    return etag(commitment.version, latest)
+    latest = api.CommitmentSerializer.latest_of(commitment)
+    if latest is None:
+        return etag(commitment.version, None, None)
+    return etag(commitment.version, latest.pk, latest.version)
 
 
 IF_MATCH = OpenApiParameter(
@@ -188,6 +242,21 @@ IF_NONE_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     description="An ETag you hold: 304 with no body while it is still current.",
+)
+IF_MATCH_OPTIONAL = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Optional: the current ETag, from a GET; the request is refused "
+    "(412) if it changed since.",
+)
+IF_MATCH_UPDATE = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The progress update's current ETag, from a GET: the correction "
+    "is refused (412) if it changed since.",
 )
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -226,12 +295,16 @@ class CommitmentViewSet(
         return renderers
 
     def get_queryset(self):
-        if self.action in ("summary", "updates", "history"):
+        if self.action in ("summary", "updates", "history", "check_status"):
             # Counted or looked up, not shown: nothing to join or prefetch.
             return Commitment.objects.all()
-        latest_update = ProgressUpdate.objects.select_related("author").order_by(
-            *TIMELINE_ORDER
-        )[:1]
+        return self.shown_queryset()
+
+    @staticmethod
+    def shown_queryset():
+        """Commitments with everything their JSON shows, in a constant number of
+        queries whatever the page size."""
+        latest_update = progress_updates().counted().order_by(*TIMELINE_ORDER)[:1]
         return (
             Commitment.objects.annotate_overdue()
             .select_related("announcement", "lead_agency", "topic")
@@ -260,7 +333,7 @@ class CommitmentViewSet(
             # Revalidation costs one small query, not the whole representation.
             current = (
                 Commitment.objects.filter(pk=self.kwargs["pk"])
-                .values_list("version", latest_update_id())
+                .values_list("version", latest_update("id"), latest_update("version"))
                 .first()
             )
             if current and etag_matches_weakly(etag(*current), if_none_match):
@@ -335,8 +408,8 @@ class CommitmentViewSet(
         commitment = self.get_object()
         if request.method == "POST":
             return self.add_progress(request, commitment)
-        timeline = commitment.updates.select_related("author").order_by(*TIMELINE_ORDER)
-        page = self.paginate_queryset(timeline)
+        timeline = progress_updates().filter(commitment=commitment)
+        page = self.paginate_queryset(timeline.order_by(*TIMELINE_ORDER))
         serializer = api.ProgressUpdateSerializer(
             page, many=True, context=self.get_serializer_context()
         )
@@ -384,9 +457,7 @@ class CommitmentViewSet(
     def replay(self, request, key, fingerprint, context):
         """The first response to this Idempotency-Key, if it was used before."""
         first = (
-            ProgressUpdate.objects.select_related("author")
-            .filter(author=request.user, idempotency_key=key)
-            .first()
+            progress_updates().filter(author=request.user, idempotency_key=key).first()
         )
         if first is None:
             return None
@@ -398,6 +469,38 @@ class CommitmentViewSet(
             )
         body = api.ProgressUpdateSerializer(first, context=context).data
         return Response(body, status=201, headers={"Idempotent-Replayed": "true"})
+
+    @extend_schema(
+        request=api.CheckSerializer,
+        responses={200: api.CommitmentSerializer},
+        parameters=[IF_MATCH_OPTIONAL],
+        description="Confirm, without news, that the commitment's status still "
+        "holds on checked_on (default today): maintainers and the editors of "
+        "its agencies. Sets last_checked_on, and so status_as_of.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="check",
+        permission_classes=[CanCheckStatus],
+        filterset_class=None,
+    )
+    def check_status(self, request, pk=None):
+        commitment = get_object_or_404(
+            Commitment.objects.select_for_update(), pk=self.kwargs["pk"]
+        )
+        self.check_object_permissions(request, commitment)
+        check_preconditions(
+            request, etag_for(commitment), required=False, noun="commitment"
+        )
+        body = api.CheckSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        commitment.confirm_status(body.validated_data.get("checked_on"), request.user)
+        commitment = self.shown_queryset().get(pk=commitment.pk)
+        return Response(
+            self.get_serializer(commitment).data,
+            headers={"ETag": etag_for(commitment)},
+        )
 
     @extend_schema(
         responses=api.HistoryEntrySerializer(many=True),
@@ -436,15 +539,111 @@ def request_fingerprint(commitment, body):
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class ProgressUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Every progress update, newest first."""
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
+    partial_update=extend_schema(
+        parameters=[IF_MATCH_UPDATE],
+        request=api.ProgressCorrectionSerializer,
+        responses={200: api.ProgressUpdateSerializer},
+        description="Correct a published update (maintainers and the editors of "
+        "its commitment's agencies): reported_on, status, summary and source_url "
+        "may change under the rules of a new update, with a correction_note saying "
+        "what changed and why. A retracted update cannot be corrected.",
+    ),
+)
+class ProgressUpdateViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Every progress update, newest first; one update; its correction and its
+    retraction. Progress is added on its commitment's timeline, so POST here
+    answers 405, as PUT and DELETE do."""
 
-    # Read-only: POST and the rest answer 405 for anyone, not a 403 that suggests
-    # a permission would help (progress is added on its commitment's timeline).
-    permission_classes = [AllowAny]
-    queryset = ProgressUpdate.objects.select_related("author").order_by(*TIMELINE_ORDER)
+    permission_classes = [CanCorrectProgressOrReadOnly]
+    queryset = progress_updates().order_by(*TIMELINE_ORDER)
     serializer_class = api.ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilterSet
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        # A fresh queryset per request: the class attribute's prefetch cache
+        # must not carry over.
+        return progress_updates().order_by(*TIMELINE_ORDER)
+
+    def retrieve(self, request, *args, **kwargs):
+        update = self.get_object()
+        current = update_etag(update)
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match and etag_matches_weakly(current, if_none_match):
+            return Response(status=304, headers={"ETag": current})
+        return Response(self.get_serializer(update).data, headers={"ETag": current})
+
+    def partial_update(self, request, pk=None):
+        """A correction: only with the update's current ETag in If-Match,
+        checked under a row lock, so of concurrent correctors holding the same
+        ETag one wins and the others get 412, with nothing written."""
+        update = self.locked_update(request)
+        check_preconditions(
+            request, update_etag(update), required=True, noun="progress update"
+        )
+        context = {**self.get_serializer_context(), "commitment": update.commitment}
+        correction = api.ProgressCorrectionSerializer(
+            update, data=request.data, partial=True, context=context
+        )
+        correction.is_valid(raise_exception=True)
+        correction.save(corrected_by=request.user)
+        return self.answer_with(update.pk)
+
+    @extend_schema(
+        request=api.RetractSerializer,
+        responses={200: api.ProgressUpdateSerializer},
+        parameters=[IF_MATCH_OPTIONAL],
+        description="Retract a wrong update, with a reason (maintainers only): it "
+        "stays on the timeline, marked retracted, and no longer counts for the "
+        "commitment's status. Retracting twice is refused.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[CanRetractProgress],
+        filterset_class=None,
+    )
+    def retract(self, request, pk=None):
+        update = self.locked_update(request)
+        check_preconditions(
+            request, update_etag(update), required=False, noun="progress update"
+        )
+        body = api.RetractSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        update.retract(body.validated_data["reason"], author=request.user)
+        return self.answer_with(update.pk)
+
+    def locked_update(self, request):
+        queryset = ProgressUpdate.objects.select_for_update(of=("self",))
+        update = get_object_or_404(
+            queryset.select_related("commitment__announcement"), pk=self.kwargs["pk"]
+        )
+        self.check_object_permissions(request, update)
+        return update
+
+    def answer_with(self, pk):
+        update = self.get_queryset().get(pk=pk)
+        return Response(
+            self.get_serializer(update).data, headers={"ETag": update_etag(update)}
+        )
+
+
+class ChangeEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every public change, newest recorded first: announcements and commitments
+    added, commitments changed, progress added, corrected or retracted, deadlines
+    moved and statuses confirmed."""
+
+    permission_classes = [AllowAny]
+    queryset = ChangeEntry.objects.select_related(
+        "announcement", "commitment", "author"
+    ).order_by("-recorded_at", "-id")
+    serializer_class = api.ChangeEntrySerializer
+    filterset_class = ChangeEntryFilterSet
+    pagination_class = ChangeCursorPagination
 
 
 class StatusViewSet(viewsets.ViewSet):
@@ -514,6 +713,7 @@ class ApiRootView(APIView):
         "commitments": "api:commitment-list",
         "commitments_summary": "api:commitment-summary",
         "updates": "api:progressupdate-list",
+        "changes": "api:change-list",
         "statuses": "api:status-list",
         "auth_token": "api:auth-token",
         "auth_logout": "api:auth-logout",

@@ -41,6 +41,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commitments", "0008_announcement_provenance")]
+    dependencies = [("commitments", "0009_corrections_changes")]
 
     operations = [migrations.RunPython(grant, revoke)]

@@ -1,19 +1,29 @@
-"""Atom feeds of progress: all of it, one commitment's, one agency's.
+"""Atom feeds of progress (all of it, one commitment's, one agency's) and of every
+change (`/feeds/changes.atom`).
 
-An entry's id is the absolute URL of the update on its commitment's timeline
+Progress entries come newest entered first, so an update back-dated to 2018 but
+entered today is news today: `published` is when the update was recorded, and
+`updated` moves with its last correction or its retraction. An entry's id is the
+absolute URL of the update on its commitment's timeline
 (`/a/<announcement>/<commitment>/#update-<id>`): stable, the same entry in every
 feed that carries it, and a link a reader can follow. A feed's id is the absolute
 URL of the page it follows."""
 
-import datetime
-
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
-from commitments.models import Agency, Commitment, ProgressUpdate
+from commitments.models import (
+    RECORDED_ORDER,
+    Agency,
+    ChangeEntry,
+    Commitment,
+    Correction,
+    ProgressUpdate,
+)
 from commitments.site.views import commitment_path
 from commitments.templatetags.site_extras import http_url
 
@@ -25,37 +35,59 @@ class ProgressFeed(Feed):
     author_name = "Commitment Tracker"
 
     def updates(self):
-        return ProgressUpdate.objects.select_related(
-            "commitment__announcement", "commitment__lead_agency"
+        return (
+            ProgressUpdate.objects.select_related(
+                "commitment__announcement", "commitment__lead_agency"
+            )
+            .prefetch_related(Prefetch("corrections", Correction.objects.all()))
+            .order_by(*RECORDED_ORDER)
         )
 
     def item_title(self, item):
-        return f"{item.commitment.title}: {item.get_status_display()}"
+        title = f"{item.commitment.title}: {item.get_status_display()}"
+        return f"Retracted: {title}" if item.is_retracted else title
 
     def item_description(self, item):
         source_url = http_url(item.source_url)
         evidence = (
             format_html(' <a href="{}">Evidence</a>', source_url) if source_url else ""
         )
+        retraction = (
+            format_html(
+                "<p><strong>Retracted on {}:</strong> {}</p>",
+                f"{item.retracted_at:%Y-%m-%d}",
+                item.retraction_reason,
+            )
+            if item.is_retracted
+            else ""
+        )
+        corrections = format_html_join(
+            "",
+            "<p>Corrected on {}: {}</p>",
+            (
+                (f"{correction.corrected_at:%Y-%m-%d}", correction.note)
+                for correction in item.corrections.all()
+            ),
+        )
         return format_html(
-            "<p>{} ({}, lead agency {}).{}</p>",
+            "{}<p>Reported on {}: {} ({}, lead agency {}).{}</p>{}",
+            retraction,
+            item.reported_on.isoformat(),
             item.summary,
             item.get_status_display(),
             item.commitment.lead_agency.name,
             evidence,
+            corrections,
         )
 
     def item_link(self, item):
         return f"{commitment_path(item.commitment)}#update-{item.pk}"
 
     def item_pubdate(self, item):
-        # The date the progress happened; the time of day is not known.
-        return datetime.datetime.combine(
-            item.reported_on, datetime.time(), tzinfo=datetime.UTC
-        )
+        return item.recorded_at
 
     def item_updateddate(self, item):
-        return max(item.created_at, self.item_pubdate(item))
+        return item.last_changed_at
 
     def item_categories(self, item):
         return [item.get_status_display()]
@@ -109,3 +141,50 @@ class AgencyFeed(ProgressFeed):
     def items(self, obj):
         commitments = Commitment.objects.of_agencies([obj]).values("pk")
         return self.updates().filter(commitment__in=commitments)[:ENTRIES_PER_FEED]
+
+
+class ChangesFeed(Feed):
+    """Every public change, newest recorded first: the changes page as a feed."""
+
+    feed_type = Atom1Feed
+    author_name = "Commitment Tracker"
+    title = "Commitment Tracker: what changed"
+    subtitle = (
+        "Announcements and commitments added, commitments changed, progress added, "
+        "corrected or retracted, deadlines moved, statuses confirmed."
+    )
+
+    def link(self):
+        return reverse("public:changes")
+
+    def items(self):
+        return ChangeEntry.objects.select_related(
+            "announcement", "commitment__announcement", "author"
+        ).order_by("-recorded_at", "-id")[:ENTRIES_PER_FEED]
+
+    def item_title(self, item):
+        return item.summary
+
+    def item_description(self, item):
+        return format_html("<p>{}</p>", item.summary)
+
+    def item_link(self, item):
+        # The page of what changed, with the entry's own fragment, so the link is
+        # also a unique, stable id for the entry.
+        if item.commitment is not None:
+            page = commitment_path(item.commitment)
+        else:
+            page = reverse("public:announcement", args=[item.announcement.slug])
+        return f"{page}#change-{item.pk}"
+
+    def item_author_name(self, item):
+        return item.author.get_username() if item.author else None
+
+    def item_pubdate(self, item):
+        return item.recorded_at
+
+    def item_updateddate(self, item):
+        return item.recorded_at
+
+    def item_categories(self, item):
+        return [item.get_kind_display()]

@@ -31,6 +31,7 @@ urlpatterns = [
     path(
         "a/<slug:slug>/", read_only(site_views.announcement_detail), name="announcement"
     ),
+    path("changes/", read_only(site_views.changes), name="changes"),
     path(
         "a/<slug:announcement_slug>/<slug:slug>/",
         read_only(site_views.commitment_detail),
@@ -40,6 +41,11 @@ urlpatterns = [
         "feeds/updates.atom",
         read_only(conditional_get(feeds.UpdatesFeed())),
         name="updates_feed",
+    ),
+    path(
+        "feeds/changes.atom",
+        read_only(conditional_get(feeds.ChangesFeed())),
+        name="changes_feed",
     ),
     path(
         "feeds/commitments/<slug:announcement_slug>/<slug:slug>.atom",

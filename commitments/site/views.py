@@ -2,24 +2,30 @@
 fixed number of queries whatever the number of commitments (see the tests), and
 answers conditional GETs with 304."""
 
+import itertools
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, Value, When
+from django.db.models import Case, CharField, Prefetch, Value, When
 from django.http import JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.decorators import decorator_from_middleware
 
 from commitments.exports import commitments_for_export, csv_etag, csv_response
 from commitments.filtersets import CommitmentSiteFilterSet
 from commitments.models import (
+    RECORDED_ORDER,
     STATUS_DEFINITIONS,
+    TIMELINE_ORDER,
     Agency,
     Announcement,
+    ChangeEntry,
     Commitment,
+    Correction,
     ProgressUpdate,
     Status,
 )
@@ -32,6 +38,7 @@ conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
 LATEST_PROGRESS_ON_HOME = 10
 COMMITMENTS_PER_PAGE = 100
+CHANGES_PER_PAGE = 100
 
 
 def commitment_path(commitment):
@@ -104,9 +111,11 @@ def home(request):
     cards = scorecards_by("announcement_id")
     for announcement in announcements:
         announcement.scorecard = cards.get(announcement.pk, Scorecard())
+    # Newest entered first: an update back-dated to 2018 but entered today is
+    # today's news.
     latest_progress = ProgressUpdate.objects.select_related(
         "commitment__announcement", "commitment__lead_agency"
-    )[:LATEST_PROGRESS_ON_HOME]
+    ).order_by(*RECORDED_ORDER)[:LATEST_PROGRESS_ON_HOME]
     return render(
         request,
         "commitments/home.html",
@@ -150,6 +159,14 @@ def commitment_detail(request, announcement_slug, slug):
         announcement__slug=announcement_slug,
         slug=slug,
     )
+    updates = list(
+        commitment.updates.select_related("author", "retracted_by")
+        .prefetch_related(
+            Prefetch("corrections", Correction.objects.select_related("author"))
+        )
+        .order_by(*TIMELINE_ORDER)
+    )
+    counted = [update for update in updates if not update.is_retracted]
     days_remaining = commitment.days_remaining
     late_by = (
         (commitment.final_assessed_on - commitment.due_date).days
@@ -175,18 +192,19 @@ def commitment_detail(request, announcement_slug, slug):
                     "announcement", "lead_agency"
                 )
             ),
-            "timeline": timeline(commitment),
+            "timeline": timeline(updates, commitment),
+            "status_as_of": commitment.status_as_of(counted[0] if counted else None),
         },
     )
 
 
-def timeline(commitment):
-    """Progress updates and deadline changes, newest first by the date each
-    happened (ties: the later entered), as `{"update": …}` or
-    `{"deadline_change": …}` entries."""
+def timeline(updates, commitment):
+    """Progress updates (loaded, retracted ones included) and deadline changes,
+    newest first by the date each happened (ties: the later entered), as
+    `{"update": …}` or `{"deadline_change": …}` entries."""
     entries = [
         ((update.reported_on, update.created_at), {"update": update})
-        for update in commitment.updates.all()
+        for update in updates
     ] + [
         ((change.changed_on, change.created_at), {"deadline_change": change})
         for change in commitment.deadline_changes.select_related("author")
@@ -284,6 +302,22 @@ def commitments_csv(request):
         response = csv_response(filterset.qs, request)
     response["ETag"] = etag
     return response
+
+
+@conditional_get
+def changes(request):
+    """What changed, newest recorded first, grouped by the day it was recorded."""
+    entries = ChangeEntry.objects.select_related(
+        "announcement", "commitment__announcement", "author"
+    ).order_by("-recorded_at", "-id")
+    page = Paginator(entries, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    days = [
+        {"day": day, "entries": list(group)}
+        for day, group in itertools.groupby(
+            page.object_list, key=lambda entry: timezone.localdate(entry.recorded_at)
+        )
+    ]
+    return render(request, "commitments/changes.html", {"page": page, "days": days})
 
 
 @conditional_get

@@ -351,6 +351,7 @@ class Generator:
             "created_at": created_at,
             "updated_at": created_at,
             "version": version,
+            "last_checked_on": None,
         }, sentence
 
     def add_deadline_change(self, batch, commitment, announced_on):
@@ -425,6 +426,10 @@ class Generator:
                 "created_at": created_at,
                 "idempotency_key": None,
                 "request_fingerprint": "",
+                "retracted_at": None,
+                "retraction_reason": "",
+                "retracted_by_id": None,
+                "version": 1,
             }
             batch.updates.append(update)
             if latest is None or (reported_on, created_at) >= (
