@@ -149,7 +149,8 @@ def test_retracted_updates_do_not_count_in_the_csv(api_client, maintainer, timel
     authorize(api_client, maintainer)
     api_client.post(retract_url(newer), {"reason": "Wrong."})
 
-    csv = api_client.get("/api/v1/commitments/?format=csv").content.decode()
+    response = api_client.get("/api/v1/commitments/?format=csv")
+    csv = b"".join(response.streaming_content).decode()
 
     row = csv.splitlines()[1]
     assert "2018-04-01" in row

@@ -132,7 +132,7 @@ def test_filters_with_the_apis_names_and_values(client):
         ("topic=nothing", "topic", "Nothing has the slug nothing."),
         ("overdue=maybe", "overdue", "Enter true or false."),
         ("kind=forever", "kind", "Select a valid choice."),
-        ("due_before=soon", "due_before", "Enter a valid date."),
+        ("due_before=soon", "due_before", "Enter a date as YYYY-MM-DD."),
     ],
 )
 def test_a_filter_naming_nothing_gets_400_naming_it(client, query, named, message):

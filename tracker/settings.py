@@ -324,7 +324,11 @@ SPECTACULAR_SETTINGS = {
     # responses expand agencies, and read-only fields appear only in responses.
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "commitments.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "commitments.models.Status",
+        "KindEnum": "commitments.models.Commitment.Kind",
+        "ChangeKindEnum": "commitments.models.ChangeEntry.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "commitments.api.openapi.document_error_responses",
