@@ -57,8 +57,12 @@ MIDDLEWARE = [
     "tracker.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session, common and authentication middleware: it sees the final
+    # Vary, Content-Length and user of every response but static files.
+    "tracker.caching.HttpCachingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, but unsafe methods are redirected to the slashed URL with 308.
+    "tracker.redirects.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -209,7 +213,10 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": (
+        "commitments.api.negotiation.QualityContentNegotiation"
+    ),
+    "DEFAULT_FILTER_BACKENDS": ["commitments.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "commitments.api.openapi.AutoSchema",
@@ -233,6 +240,9 @@ SPECTACULAR_SETTINGS = {
     "sourced timeline of progress against each one. Anyone reads; writes need "
     "`Authorization: Token <token>` from `POST /api/v1/auth/token/`.",
     "VERSION": "1",
+    # OpenAPI 3.1: its schemas are JSON Schema, so a nullable field is a type
+    # array (["string", "null"]) that every generator and validator reads alike.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # /api/docs/ serves Swagger UI from our own static files, not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -245,5 +255,6 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "commitments.api.openapi.document_error_responses",
+        "commitments.api.openapi.components_as_served",
     ],
 }

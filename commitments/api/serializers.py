@@ -10,7 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models as db_models
 from django.utils.functional import cached_property
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from commitments.api.exceptions import validation_error_detail
@@ -175,7 +175,10 @@ class StatusLabelField(serializers.CharField):
 
 class ProgressUpdateSerializer(StrictModelSerializer):
     status_label = StatusLabelField()
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Null for rows loaded without an author (fixtures).
+    author = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     commitment = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
@@ -387,7 +390,10 @@ class StatusSerializer(serializers.Serializer):
         ]
 
 
+@extend_schema_serializer(component_name="AgencyRef")
 class AgencyBriefSerializer(serializers.Serializer):
+    """An agency, as responses name it."""
+
     slug = serializers.SlugField()
     name = serializers.CharField()
 

@@ -6,17 +6,14 @@ import json
 
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
-from django.shortcuts import get_object_or_404
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_view,
     inline_serializer,
 )
 from knox import views as knox_views
@@ -30,11 +27,8 @@ from rest_framework.views import APIView
 
 from commitments.api import serializers as api
 from commitments.api.authentication import TokenAuthentication
-from commitments.api.exceptions import (
-    PreconditionFailed,
-    PreconditionRequired,
-    UnprocessableContent,
-)
+from commitments.api.conditional import ConditionalMixin
+from commitments.api.exceptions import UnprocessableContent
 from commitments.api.pagination import CommitmentPagination
 from commitments.api.permissions import CanAddProgressOrReadOnly
 from commitments.api.renderers import CommitmentCSVRenderer
@@ -52,6 +46,7 @@ from commitments.models import (
 
 
 class AgencyViewSet(
+    ConditionalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -65,6 +60,7 @@ class AgencyViewSet(
 
 
 class TopicViewSet(
+    ConditionalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -78,6 +74,7 @@ class TopicViewSet(
 
 
 class AnnouncementViewSet(
+    ConditionalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -147,54 +144,6 @@ def summarize(commitments):
     }
 
 
-def latest_update_id():
-    """The id of a commitment's latest progress update, as a subquery."""
-    return Subquery(
-        ProgressUpdate.objects.filter(commitment=OuterRef("pk"))
-        .order_by(*TIMELINE_ORDER)
-        .values("id")[:1]
-    )
-
-
-def etag(version, latest_update_id):
-    """A strong validator of a commitment's representation: its version, which
-    every write bumps; its latest progress update, which the representation shows
-    (an update that leaves the status alone does not write the commitment); and
-    today's date, on which days_remaining and is_overdue depend."""
-    today = timezone.localdate().strftime("%Y%m%d")
-    return f'"{version}.{latest_update_id or 0}.{today}"'
-
-
-def etag_matches_weakly(current, if_none_match):
-    """If-None-Match uses the weak comparison (RFC 9110, 13.1.2): W/"x" matches
-    "x", and * matches any current representation."""
-    tags = parse_etags(if_none_match)
-    return "*" in tags or current in {tag.removeprefix("W/") for tag in tags}
-
-
-def etag_for(commitment):
-    if hasattr(commitment, "latest_updates"):  # prefetched by get_queryset
-        latest = commitment.latest_updates[0].pk if commitment.latest_updates else 0
-    else:
-        latest = commitment.updates.order_by(*TIMELINE_ORDER)
-        latest = latest.values_list("id", flat=True).first()
-    return etag(commitment.version, latest)
-
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="The commitment's current ETag, from a GET: the write is refused "
-    "(412) if it changed since.",
-)
-IF_NONE_MATCH = OpenApiParameter(
-    "If-None-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="An ETag you hold: 304 with no body while it is still current.",
-)
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
@@ -204,13 +153,19 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "nothing; the same key with another body gets 422.",
 )
 
-
-@extend_schema_view(
-    retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
-    update=extend_schema(parameters=[IF_MATCH]),
-    partial_update=extend_schema(parameters=[IF_MATCH]),
+IDEMPOTENT_REPLAYED = OpenApiParameter(
+    "Idempotent-Replayed",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    enum=["true"],
+    response=[201],
+    description="Present on a retry: this is the first response to the "
+    "Idempotency-Key, and nothing was added.",
 )
+
+
 class CommitmentViewSet(
+    ConditionalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -222,6 +177,7 @@ class CommitmentViewSet(
     pagination_class = CommitmentPagination
     filterset_class = CommitmentFilterSet
     lookup_value_regex = "[0-9]+"
+    if_match_required_for = ("PUT", "PATCH")
 
     def get_renderers(self):
         # ?format=csv on the list exports every commitment its filters select. An
@@ -232,7 +188,8 @@ class CommitmentViewSet(
         return renderers
 
     def get_queryset(self):
-        if self.action in ("summary", "updates", "history"):
+        looked_up = self.action == "updates" and not self.evaluates_preconditions()
+        if self.action in ("summary", "history") or looked_up:
             # Counted or looked up, not shown: nothing to join or prefetch.
             return Commitment.objects.all()
         latest_update = ProgressUpdate.objects.select_related("author").order_by(
@@ -248,55 +205,9 @@ class CommitmentViewSet(
             .order_by("id")
         )
 
-    def retrieve(self, request, *args, **kwargs):
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match:
-            # Revalidation costs one small query, not the whole representation.
-            current = (
-                Commitment.objects.filter(pk=self.kwargs["pk"])
-                .values_list("version", latest_update_id())
-                .first()
-            )
-            if current and etag_matches_weakly(etag(*current), if_none_match):
-                return Response(status=304, headers={"ETag": etag(*current)})
-        commitment = self.get_object()
-        body = self.get_serializer(commitment).data
-        return Response(body, headers={"ETag": etag_for(commitment)})
-
-    def update(self, request, *args, **kwargs):
-        """PUT and PATCH: only with the current ETag in If-Match, checked under a
-        row lock so that of concurrent writers holding the same ETag one wins and
-        the others get 412, with nothing written."""
-        partial = kwargs.pop("partial", False)
-        if_match = request.headers.get("If-Match")
-        queryset = Commitment.objects.select_for_update()
-        commitment = get_object_or_404(queryset, pk=self.kwargs["pk"])
-        self.check_object_permissions(request, commitment)
-        current = etag_for(commitment)
-        if not if_match:
-            raise PreconditionRequired(
-                "Changing a commitment needs an If-Match header with its current "
-                f"ETag: GET {request.path} and resend this request with "
-                "If-Match set to the ETag header of that response."
-            )
-        if current not in parse_etags(if_match):
-            raise PreconditionFailed(
-                f"The commitment has changed since you read it; its ETag is now "
-                f"{current}. GET {request.path} again, reapply your change and "
-                "resend it with If-Match set to the new ETag. Nothing was written.",
-                etag=current,
-            )
-        serializer = self.get_serializer(commitment, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        serializer.save()
-        commitment = self.get_queryset().get(pk=commitment.pk)
-        return Response(
-            self.get_serializer(commitment).data,
-            headers={"ETag": etag_for(commitment)},
-        )
-
     @extend_schema(
         responses=api.SummarySerializer,
+        filters=True,
         description="Counts by status, overdue and late, overall and by lead "
         "agency, over the commitments that the list's filters select.",
     )
@@ -306,13 +217,15 @@ class CommitmentViewSet(
 
     @extend_schema(
         methods=["GET"],
+        summary="The timeline of a commitment",
         responses=api.ProgressUpdateSerializer(many=True),
         description="The commitment's timeline, newest first.",
         filters=False,
     )
     @extend_schema(
         methods=["POST"],
-        parameters=[IDEMPOTENCY_KEY],
+        summary="Add a progress update",
+        parameters=[IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED],
         request=api.ProgressUpdateSerializer,
         responses={201: api.ProgressUpdateSerializer},
         description="Add a progress update (maintainers, and editors of the "
@@ -416,7 +329,9 @@ def request_fingerprint(commitment, body):
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class ProgressUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ProgressUpdateViewSet(
+    ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """Every progress update, newest first."""
 
     # Read-only: POST and the rest answer 405 for anyone, not a 403 that suggests
@@ -432,7 +347,9 @@ class StatusViewSet(viewsets.ViewSet):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=api.StatusSerializer(many=True))
+    @extend_schema(
+        summary="The status vocabulary", responses=api.StatusSerializer(many=True)
+    )
     def list(self, request):
         return Response(api.StatusSerializer.vocabulary())
 
@@ -481,9 +398,9 @@ class LoginView(knox_views.LoginView):
     throttle_classes = [FailedLoginThrottle]
 
     @extend_schema(
+        summary="Get a token",
         request=api.LoginSerializer,
         responses={200: api.TokenSerializer},
-        auth=[],
     )
     def post(self, request, format=None):
         login = api.LoginSerializer(data=request.data)
@@ -511,7 +428,9 @@ class LogoutView(knox_views.LogoutView):
     authentication_classes = [TokenAuthentication]
 
     @extend_schema(
-        request=None, responses={204: OpenApiResponse(description="Revoked.")}
+        summary="Revoke the token used",
+        request=None,
+        responses={204: OpenApiResponse(description="Revoked.")},
     )
     def post(self, request, format=None):
         return super().post(request, format)
@@ -537,9 +456,10 @@ class ApiRootView(APIView):
     }
 
     @extend_schema(
+        summary="Links to every resource",
         responses=inline_serializer(
             "ApiRoot", {name: serializers.URLField() for name in links}
-        )
+        ),
     )
     def get(self, request, format=None):
         return Response(
