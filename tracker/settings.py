@@ -7,6 +7,7 @@ generated SECRET_KEY). The defaults are safe for a local demo only; README
 """
 
 import datetime
+import re
 from pathlib import Path
 
 import environ
@@ -144,6 +145,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "admin:login"
+
+# Who this tracker is, for identifiers that must never change (Atom ids, calendar
+# UIDs): a tag URI authority and date (RFC 4151), `tag:<domain or email>,<date>`,
+# named once for the life of the data, whatever host names serve it.
+SITE_IDENTITY = env.str("SITE_IDENTITY", default="tag:commitment-tracker.invalid,2018")
+if not re.fullmatch(r"tag:[^\s,:]+,\d{4}(-\d{2}(-\d{2})?)?", SITE_IDENTITY):
+    raise ImproperlyConfigured(
+        "SITE_IDENTITY must read tag:<domain>,<YYYY[-MM[-DD]]>, e.g. "
+        "tag:tracker.example.org,2026 (a domain you held on that date)."
+    )
 
 # Sessions live in the database (Django's default) and so does the cache (the API's
 # login throttle counts failures in it): a web process keeps no state of its own,

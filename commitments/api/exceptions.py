@@ -64,6 +64,14 @@ def exception_handler(exc, context):
     # Anything else propagates to Django's 500 handler (JSON, see server_error)
     # and the request's transaction is rolled back.
     response = drf_exception_handler(exc, context)
+    if (
+        response is not None
+        and response.status_code == 400
+        and "detail" in response.data
+    ):
+        # One shape for every 400 (a body that is not JSON too): the request as a
+        # whole is what is wrong.
+        response.data = {api_settings.NON_FIELD_ERRORS_KEY: [response.data["detail"]]}
     if isinstance(exc, PreconditionFailed) and exc.etag:
         response["ETag"] = exc.etag
     return response

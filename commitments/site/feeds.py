@@ -1,9 +1,9 @@
 """Atom feeds of progress: all of it, one commitment's, one agency's.
 
-An entry's id is the absolute URL of the update on its commitment's timeline
-(`/a/<announcement>/<commitment>/#update-<id>`): stable, the same entry in every
-feed that carries it, and a link a reader can follow. A feed's id is the absolute
-URL of the page it follows."""
+An entry's id is a tag URI of the progress update's primary key (site.identity):
+the same entry in every feed that carries it, on every host name, whatever
+happens to the commitment's slug. A feed's id is a tag URI of what it follows. An
+empty feed's `updated` is a fixed date, so its ETag holds and readers get 304."""
 
 import datetime
 
@@ -15,15 +15,29 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
 from commitments.models import Agency, Commitment, ProgressUpdate
+from commitments.site.identity import tag_uri
 from commitments.site.views import commitment_path
 from commitments.templatetags.site_extras import http_url
 
 ENTRIES_PER_FEED = 50
 
 
+class StableAtom1Feed(Atom1Feed):
+    # Django would say "now", which changes the feed (and its ETag) every request.
+    EMPTY_FEED_UPDATED = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+    def latest_post_date(self):
+        if not self.items:
+            return self.EMPTY_FEED_UPDATED
+        return super().latest_post_date()
+
+
 class ProgressFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StableAtom1Feed
     author_name = "Commitment Tracker"
+
+    def item_guid(self, item):
+        return tag_uri("progress-update", item.pk)
 
     def updates(self):
         return ProgressUpdate.objects.select_related(
@@ -69,6 +83,9 @@ class UpdatesFeed(ProgressFeed):
     def link(self):
         return reverse("public:home")
 
+    def feed_guid(self):
+        return tag_uri("feeds", "updates")
+
     def items(self):
         return self.updates()[:ENTRIES_PER_FEED]
 
@@ -90,6 +107,9 @@ class CommitmentFeed(ProgressFeed):
     def link(self, obj):
         return commitment_path(obj)
 
+    def feed_guid(self, obj):
+        return tag_uri("feeds", "commitment", obj.pk)
+
     def items(self, obj):
         return self.updates().filter(commitment=obj)[:ENTRIES_PER_FEED]
 
@@ -106,6 +126,9 @@ class AgencyFeed(ProgressFeed):
 
     def link(self, obj):
         return reverse("public:agency", args=[obj.slug])
+
+    def feed_guid(self, obj):
+        return tag_uri("feeds", "agency", obj.pk)
 
     def items(self, obj):
         supported = Commitment.objects.filter(supporting_agencies=obj).values("pk")
