@@ -290,6 +290,11 @@ def tidy(schema):
     # a validator refuses null; {} alone already allows anything.
     if schema.get("oneOf") and {} in schema["oneOf"]:
         del schema["oneOf"]
+    # A URL field that may be blank: "" matches both a string of format uri (for
+    # a validator that does not assert formats) and the empty string, so oneOf
+    # would refuse it.
+    if any(branch.get("maxLength") == 0 for branch in schema.get("oneOf", [])):
+        schema["anyOf"] = schema.pop("oneOf")
     values = schema.get("enum")
     if values and all(isinstance(value, str) for value in values):
         schema["x-enum-varnames"] = [enum_name(value) for value in values]
