@@ -128,3 +128,14 @@ def test_the_preferred_of_two_weighted_types_wins(api_client):
 
     assert response["Content-Type"].startswith("text/html")
     assert refused.status_code == 406
+
+
+def test_a_method_the_url_never_allows_is_405_even_without_a_token(api_client):
+    made = TopicFactory()
+
+    on_list = api_client.put("/api/v1/topics/", {"name": "X"})
+    on_detail = api_client.post(f"/api/v1/topics/{made.slug}/", {"name": "X"})
+
+    assert on_list.status_code == 405
+    assert on_detail.status_code == 405
+    assert "PATCH" in on_detail["Allow"]

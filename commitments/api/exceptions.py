@@ -61,6 +61,10 @@ def exception_handler(exc, context):
         )
     elif isinstance(exc, OperationalError) and is_retryable_conflict(exc):
         exc = Conflict("Another request was writing the same data; retry.")
+    elif isinstance(exc, REFUSALS) and not handles(context):
+        # DRF checks permissions before it looks for a handler: a method the URL
+        # never allows is 405 for anyone, not a 401 suggesting a token would help.
+        exc = exceptions.MethodNotAllowed(context["request"].method)
     # Anything else propagates to Django's 500 handler (JSON, see server_error)
     # and the request's transaction is rolled back.
     response = drf_exception_handler(exc, context)
@@ -75,6 +79,21 @@ def exception_handler(exc, context):
     if isinstance(exc, PreconditionFailed) and exc.etag:
         response["ETag"] = exc.etag
     return response
+
+
+REFUSALS = (
+    exceptions.NotAuthenticated,
+    exceptions.AuthenticationFailed,
+    exceptions.PermissionDenied,
+)
+
+
+def handles(context):
+    """Whether the view has a handler for the request's method."""
+    view, request = context.get("view"), context.get("request")
+    if view is None or request is None:
+        return True
+    return hasattr(view, request.method.lower())
 
 
 def validation_error_detail(exc):
