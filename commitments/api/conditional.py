@@ -87,9 +87,10 @@ class ConditionalMixin:
 
     def check_preconditions(self, instance):
         request = self.request
-        # A header that is present but names no valid tag matches nothing.
-        if_match = request.headers.get("If-Match")
-        if_none_match = request.headers.get("If-None-Match")
+        # A header that names no valid tag matches nothing; an empty one is no
+        # condition at all.
+        if_match = request.headers.get("If-Match") or None
+        if_none_match = request.headers.get("If-None-Match") or None
         if if_match is None and request.method in self.if_match_required_for:
             raise PreconditionRequired(
                 "This change needs an If-Match header with the resource's current "
