@@ -47,6 +47,7 @@ import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 20  # seconds, for any one request
+PUBLIC_HOST = "localhost"
 
 
 def parse_args():
@@ -77,6 +78,9 @@ def request(method, url, body=None, headers=None):
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, method=method)
     req.add_header("Accept", "application/json")
+    # One public host name for both replicas, as a load balancer forwards it: the
+    # representations (and so their ETags) carry absolute links on that host.
+    req.add_header("Host", PUBLIC_HOST)
     if data is not None:
         req.add_header("Content-Type", "application/json")
     for name, value in (headers or {}).items():
@@ -170,12 +174,11 @@ class Checks:
 
 
 def same_data(replicas, path, auth):
-    """The commitment as each replica serves it, with each replica's own address
-    taken out of the links."""
+    """The commitment as each replica serves it."""
     seen = []
     for replica in replicas:
         response = request("GET", replica.base + path, headers=auth)
-        text = response.body.decode().replace(replica.base, "")
+        text = response.body.decode()
         seen.append((response.status, response.headers.get("ETag"), text))
     return seen
 
@@ -215,7 +218,9 @@ def history(replica, path, auth, checks):
             return entries
         page = response.json()
         entries.extend(json.dumps(entry) for entry in page["results"])
-        url = page.get("next")
+        # The link names the public host; this replica serves its path.
+        link = urllib.parse.urlsplit(page.get("next") or "")
+        url = link.path and f"{replica.base}{link.path}?{link.query}"
     return entries
 
 

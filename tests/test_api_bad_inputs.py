@@ -55,7 +55,7 @@ CASES = [
     ),
     ("editor", "post", U, {**GOOD_UPDATE, "id": 5}, {}, 400, "id"),
     ("editor", "post", U, "[1, 2]", {}, 400, "non_field_errors"),
-    ("editor", "post", U, "{", {}, 400, "detail"),
+    ("editor", "post", U, "{", {}, 400, "non_field_errors"),
     (
         "editor",
         "post",

@@ -125,7 +125,7 @@ def test_malformed_json_is_400(api_client, maintainer):
     )
 
     assert response.status_code == 400
-    assert "detail" in response.json()
+    assert "JSON parse error" in response.json()["non_field_errors"][0]
 
 
 def test_form_encoded_body_is_415(api_client, maintainer):

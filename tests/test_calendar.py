@@ -25,7 +25,8 @@ def events(calendar):
     return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
 
 
-def test_every_deadline_is_an_all_day_event(client):
+def test_every_deadline_is_an_all_day_event(client, settings):
+    settings.SITE_IDENTITY = "tag:tracker.example.org,2026"
     announcement = build_announcement()
     nics = announcement.commitments.get(slug="nics-certification")
 
@@ -34,7 +35,7 @@ def test_every_deadline_is_an_all_day_event(client):
     by_uid = events(calendar)
     # Three commitments have a due date; the open-ended and ongoing ones do not.
     assert len(by_uid) == 3
-    event = by_uid[f"commitment-{nics.pk}@testserver"]
+    event = by_uid[f"tag:tracker.example.org,2026:commitment/{nics.pk}/deadline"]
     assert event.decoded("DTSTART") == datetime.date(2018, 4, 26)
     assert event.decoded("DTEND") == datetime.date(2018, 4, 27)
     assert event["DTSTART"].params["VALUE"] == "DATE"
@@ -53,7 +54,8 @@ def test_every_deadline_is_an_all_day_event(client):
     assert str(calendar["X-WR-CALNAME"]) == "Commitment Tracker: deadlines"
 
 
-def test_uids_stay_the_same_when_a_commitment_changes(client):
+def test_uids_stay_the_same_when_a_commitment_changes(client, settings):
+    settings.SITE_IDENTITY = "tag:tracker.example.org,2026"
     announcement = build_announcement()
     tips = announcement.commitments.get(slug="tips-review")
     before = events(parse(client.get("/calendar/deadlines.ics")))
@@ -64,7 +66,7 @@ def test_uids_stay_the_same_when_a_commitment_changes(client):
     after = events(parse(client.get("/calendar/deadlines.ics")))
 
     assert after.keys() == before.keys()
-    uid = f"commitment-{tips.pk}@testserver"
+    uid = f"tag:tracker.example.org,2026:commitment/{tips.pk}/deadline"
     assert "Status: Stalled, overdue" in str(after[uid]["DESCRIPTION"])
     # The stamp is the commitment's last change, so an unchanged calendar is
     # byte-identical (and answers conditional GETs with 304).

@@ -8,6 +8,7 @@ generated SECRET_KEY). The defaults are safe for a local demo only; README
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import environ
@@ -68,8 +69,12 @@ MIDDLEWARE = [
     "tracker.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session, common and authentication middleware: it sees the final
+    # Vary, Content-Length and user of every response but static files.
+    "tracker.caching.HttpCachingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, but unsafe methods are redirected to the slashed URL with 308.
+    "tracker.redirects.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -171,6 +176,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "admin:login"
+
+# Who this tracker is, for identifiers that must never change (Atom ids, calendar
+# UIDs): a tag URI authority and date (RFC 4151), `tag:<domain or email>,<date>`,
+# named once for the life of the data, whatever host names serve it.
+SITE_IDENTITY = env.str("SITE_IDENTITY", default="tag:commitment-tracker.invalid,2018")
+if not re.fullmatch(r"tag:[^\s,:]+,\d{4}(-\d{2}(-\d{2})?)?", SITE_IDENTITY):
+    raise ImproperlyConfigured(
+        "SITE_IDENTITY must read tag:<domain>,<YYYY[-MM[-DD]]>, e.g. "
+        "tag:tracker.example.org,2026 (a domain you held on that date)."
+    )
 
 # Proxies in front of the web processes, each appending to X-Forwarded-For: 0 (no
 # proxy) takes the client's address from the socket and ignores the header, which
@@ -296,7 +311,10 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["commitments.api.parsers.JSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": (
+        "commitments.api.negotiation.QualityContentNegotiation"
+    ),
+    "DEFAULT_FILTER_BACKENDS": ["commitments.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "commitments.api.openapi.AutoSchema",
@@ -316,6 +334,9 @@ SPECTACULAR_SETTINGS = {
     "sourced timeline of progress against each one. Anyone reads; writes need "
     "`Authorization: Token <token>` from `POST /api/v1/auth/token/`.",
     "VERSION": "1",
+    # OpenAPI 3.1: its schemas are JSON Schema, so a nullable field is a type
+    # array (["string", "null"]) that every generator and validator reads alike.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # /api/docs/ serves Swagger UI from our own static files, not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -332,5 +353,6 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "commitments.api.openapi.document_error_responses",
+        "commitments.api.openapi.components_as_served",
     ],
 }

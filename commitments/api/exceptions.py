@@ -83,6 +83,10 @@ def database_conflict(exc):
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
+    elif isinstance(exc, REFUSALS) and not handles(context):
+        # DRF checks permissions before it looks for a handler: a method the URL
+        # never allows is 405 for anyone, not a 401 suggesting a token would help.
+        exc = exceptions.MethodNotAllowed(context["request"].method)
     else:
         exc = database_conflict(exc) or exc
     # Anything else propagates to Django's 500 handler (JSON, see server_error)
@@ -95,11 +99,34 @@ def exception_handler(exc, context):
         # rollback DRF marks for every error, which would keep the token forever.
         for db in connections.all():
             db.needs_rollback = marked[db.alias]
+    if (
+        response is not None
+        and response.status_code == 400
+        and "detail" in response.data
+    ):
+        # One shape for every 400 (a body that is not JSON too): the request as a
+        # whole is what is wrong.
+        response.data = {api_settings.NON_FIELD_ERRORS_KEY: [response.data["detail"]]}
     if isinstance(exc, PreconditionFailed) and exc.etag:
         response["ETag"] = exc.etag
     if isinstance(exc, RetryableConflict):
         response["Retry-After"] = str(CONFLICT_RETRY_AFTER_SECONDS)
     return response
+
+
+REFUSALS = (
+    exceptions.NotAuthenticated,
+    exceptions.AuthenticationFailed,
+    exceptions.PermissionDenied,
+)
+
+
+def handles(context):
+    """Whether the view has a handler for the request's method."""
+    view, request = context.get("view"), context.get("request")
+    if view is None or request is None:
+        return True
+    return hasattr(view, request.method.lower())
 
 
 def validation_error_detail(exc):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models as db_models
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.reverse import reverse
@@ -540,6 +540,14 @@ class CommitmentSerializer(StrictModelSerializer):
         validated_data.pop("deadline_changed_on", None)
         return super().create(validated_data)
 
+    def update(self, instance, validated_data):
+        # Who moves the deadline, should this write move it (Commitment.save
+        # records the change).
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            instance.deadline_change_author = request.user
+        return super().update(instance, validated_data)
+
 
 class StatusSerializer(serializers.Serializer):
     value = serializers.ChoiceField(choices=Status.choices)
@@ -554,7 +562,10 @@ class StatusSerializer(serializers.Serializer):
         ]
 
 
+@extend_schema_serializer(component_name="AgencyRef")
 class AgencyBriefSerializer(serializers.Serializer):
+    """An agency, as responses name it."""
+
     slug = serializers.SlugField()
     name = serializers.CharField()
 

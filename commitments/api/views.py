@@ -7,11 +7,9 @@ import json
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -30,12 +28,8 @@ from rest_framework.views import APIView
 
 from commitments.api import serializers as api
 from commitments.api.authentication import TokenAuthentication
-from commitments.api.exceptions import (
-    Conflict,
-    PreconditionFailed,
-    PreconditionRequired,
-    UnprocessableContent,
-)
+from commitments.api.conditional import ConditionalMixin
+from commitments.api.exceptions import Conflict, UnprocessableContent
 from commitments.api.pagination import ChangeCursorPagination, CommitmentPagination
 from commitments.api.permissions import (
     CanAddProgressOrReadOnly,
@@ -71,6 +65,7 @@ from commitments.models import (
 
 
 class AgencyViewSet(
+    ConditionalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -88,6 +83,7 @@ class AgencyViewSet(
 
 
 class TopicViewSet(
+    ConditionalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -101,6 +97,7 @@ class TopicViewSet(
 
 
 class AnnouncementViewSet(
+    ConditionalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -147,33 +144,6 @@ def summarize(commitments):
     }
 
 
-def latest_update(field):
-    """A field of a commitment's latest counted progress update, as a
-    subquery."""
-    return Subquery(
-        ProgressUpdate.objects.counted()
-        .filter(commitment=OuterRef("pk"))
-        .order_by(*TIMELINE_ORDER)
-        .values(field)[:1]
-    )
-
-
-def etag(version, latest_update_id, latest_update_version):
-    """A strong validator of a commitment's representation: its version, which
-    every write bumps; its latest progress update and that update's version,
-    which the representation shows (an update that leaves the status alone, or a
-    correction, does not write the commitment); and today's date, on which
-    days_remaining and is_overdue depend."""
-    today = timezone.localdate().strftime("%Y%m%d")
-    return f'"{version}.{latest_update_id or 0}.{latest_update_version or 0}.{today}"'
-
-
-def update_etag(update):
-    """A strong validator of a progress update's representation: every write
-    (a correction, a retraction) bumps its version."""
-    return f'"{update.pk}.{update.version}"'
-
-
 def progress_updates():
     """Progress updates with everything their JSON shows, in a constant number
     of queries: the update with its authors, then its corrections."""
@@ -184,80 +154,6 @@ def progress_updates():
     )
 
 
-def check_preconditions(request, current, *, required, noun):
-    """RFC 9110 preconditions on a write, evaluated before anything is written
-    (call it with the row locked): If-Match must name the current ETag (`*`: any),
-    and a matching If-None-Match fails. `required` makes If-Match mandatory
-    (428 without it)."""
-    if_match = request.headers.get("If-Match")
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match and etag_matches_weakly(current, if_none_match):
-        raise PreconditionFailed(
-            f"If-None-Match matches the {noun}'s current ETag {current}; nothing "
-            "was written.",
-            etag=current,
-        )
-    if not if_match:
-        if required:
-            raise PreconditionRequired(
-                f"Changing a {noun} needs an If-Match header with its current "
-                f"ETag: GET {request.path} and resend this request with If-Match "
-                "set to the ETag header of that response."
-            )
-        return
-    tags = parse_etags(if_match)
-    if "*" not in tags and current not in tags:
-        raise PreconditionFailed(
-            f"The {noun} has changed since you read it; its ETag is now {current}. "
-            f"GET {request.path} again and resend your request with If-Match set "
-            "to the new ETag. Nothing was written.",
-            etag=current,
-        )
-
-
-def etag_matches_weakly(current, if_none_match):
-    """If-None-Match uses the weak comparison (RFC 9110, 13.1.2): W/"x" matches
-    "x", and * matches any current representation."""
-    tags = parse_etags(if_none_match)
-    return "*" in tags or current in {tag.removeprefix("W/") for tag in tags}
-
-
-def etag_for(commitment):
-    latest = api.CommitmentSerializer.latest_of(commitment)
-    if latest is None:
-        return etag(commitment.version, None, None)
-    return etag(commitment.version, latest.pk, latest.version)
-
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="The commitment's current ETag, from a GET: the write is refused "
-    "(412) if it changed since.",
-)
-IF_NONE_MATCH = OpenApiParameter(
-    "If-None-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="An ETag you hold: 304 with no body while it is still current.",
-)
-IF_MATCH_OPTIONAL = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="Optional: the current ETag, from a GET; the request is refused "
-    "(412) if it changed since.",
-)
-IF_MATCH_UPDATE = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="The progress update's current ETag, from a GET: the correction "
-    "is refused (412) if it changed since.",
-)
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
@@ -267,13 +163,19 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "nothing; the same key with another body gets 422.",
 )
 
-
-@extend_schema_view(
-    retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
-    update=extend_schema(parameters=[IF_MATCH]),
-    partial_update=extend_schema(parameters=[IF_MATCH]),
+IDEMPOTENT_REPLAYED = OpenApiParameter(
+    "Idempotent-Replayed",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    enum=["true"],
+    response=[201],
+    description="Present on a retry: this is the first response to the "
+    "Idempotency-Key, and nothing was added.",
 )
+
+
 class CommitmentViewSet(
+    ConditionalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -285,6 +187,7 @@ class CommitmentViewSet(
     pagination_class = CommitmentPagination
     filterset_class = CommitmentFilterSet
     lookup_value_regex = "[0-9]+"
+    if_match_required_for = ("PUT", "PATCH")
 
     def get_renderers(self):
         # ?format=csv on the list exports every commitment its filters select. An
@@ -295,7 +198,8 @@ class CommitmentViewSet(
         return renderers
 
     def get_queryset(self):
-        if self.action in ("summary", "updates", "history", "check_status"):
+        looked_up = self.action == "updates" and not self.evaluates_preconditions()
+        if self.action in ("summary", "history") or looked_up:
             # Counted or looked up, not shown: nothing to join or prefetch.
             return Commitment.objects.all()
         return self.shown_queryset()
@@ -327,55 +231,9 @@ class CommitmentViewSet(
             return csv_response(commitments, request)
         return super().list(request, *args, **kwargs)
 
-    def retrieve(self, request, *args, **kwargs):
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match:
-            # Revalidation costs one small query, not the whole representation.
-            current = (
-                Commitment.objects.filter(pk=self.kwargs["pk"])
-                .values_list("version", latest_update("id"), latest_update("version"))
-                .first()
-            )
-            if current and etag_matches_weakly(etag(*current), if_none_match):
-                return Response(status=304, headers={"ETag": etag(*current)})
-        commitment = self.get_object()
-        body = self.get_serializer(commitment).data
-        return Response(body, headers={"ETag": etag_for(commitment)})
-
-    def update(self, request, *args, **kwargs):
-        """PUT and PATCH: only with the current ETag in If-Match, checked under a
-        row lock so that of concurrent writers holding the same ETag one wins and
-        the others get 412, with nothing written."""
-        partial = kwargs.pop("partial", False)
-        if_match = request.headers.get("If-Match")
-        queryset = Commitment.objects.select_for_update()
-        commitment = get_object_or_404(queryset, pk=self.kwargs["pk"])
-        self.check_object_permissions(request, commitment)
-        current = etag_for(commitment)
-        if not if_match:
-            raise PreconditionRequired(
-                "Changing a commitment needs an If-Match header with its current "
-                f"ETag: GET {request.path} and resend this request with "
-                "If-Match set to the ETag header of that response."
-            )
-        if current not in parse_etags(if_match):
-            raise PreconditionFailed(
-                f"The commitment has changed since you read it; its ETag is now "
-                f"{current}. GET {request.path} again, reapply your change and "
-                "resend it with If-Match set to the new ETag. Nothing was written.",
-                etag=current,
-            )
-        serializer = self.get_serializer(commitment, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        serializer.save(deadline_change_author=request.user)
-        commitment = self.get_queryset().get(pk=commitment.pk)
-        return Response(
-            self.get_serializer(commitment).data,
-            headers={"ETag": etag_for(commitment)},
-        )
-
     @extend_schema(
         responses=api.SummarySerializer,
+        filters=True,
         description="Counts by status, overdue and late, overall and by lead "
         "agency, over the commitments that the list's filters select.",
     )
@@ -385,13 +243,15 @@ class CommitmentViewSet(
 
     @extend_schema(
         methods=["GET"],
+        summary="The timeline of a commitment",
         responses=api.ProgressUpdateSerializer(many=True),
         description="The commitment's timeline, newest first.",
         filters=False,
     )
     @extend_schema(
         methods=["POST"],
-        parameters=[IDEMPOTENCY_KEY],
+        summary="Add a progress update",
+        parameters=[IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED],
         request=api.ProgressUpdateSerializer,
         responses={201: api.ProgressUpdateSerializer},
         description="Add a progress update (maintainers, and editors of an agency "
@@ -473,7 +333,6 @@ class CommitmentViewSet(
     @extend_schema(
         request=api.CheckSerializer,
         responses={200: api.CommitmentSerializer},
-        parameters=[IF_MATCH_OPTIONAL],
         description="Confirm, without news, that the commitment's status still "
         "holds on checked_on (default today): maintainers and the editors of "
         "its agencies. Sets last_checked_on, and so status_as_of.",
@@ -486,21 +345,13 @@ class CommitmentViewSet(
         filterset_class=None,
     )
     def check_status(self, request, pk=None):
-        commitment = get_object_or_404(
-            Commitment.objects.select_for_update(), pk=self.kwargs["pk"]
-        )
-        self.check_object_permissions(request, commitment)
-        check_preconditions(
-            request, etag_for(commitment), required=False, noun="commitment"
-        )
+        # get_object locks the row and evaluates If-Match when it is sent.
+        commitment = self.get_object()
         body = api.CheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         commitment.confirm_status(body.validated_data.get("checked_on"), request.user)
         commitment = self.shown_queryset().get(pk=commitment.pk)
-        return Response(
-            self.get_serializer(commitment).data,
-            headers={"ETag": etag_for(commitment)},
-        )
+        return Response(self.get_serializer(commitment).data)
 
     @extend_schema(
         responses=api.HistoryEntrySerializer(many=True),
@@ -540,9 +391,7 @@ def request_fingerprint(commitment, body):
 
 
 @extend_schema_view(
-    retrieve=extend_schema(parameters=[IF_NONE_MATCH]),
     partial_update=extend_schema(
-        parameters=[IF_MATCH_UPDATE],
         request=api.ProgressCorrectionSerializer,
         responses={200: api.ProgressUpdateSerializer},
         description="Correct a published update (maintainers and the editors of "
@@ -552,39 +401,33 @@ def request_fingerprint(commitment, body):
     ),
 )
 class ProgressUpdateViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ConditionalMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Every progress update, newest first; one update; its correction and its
     retraction. Progress is added on its commitment's timeline, so POST here
     answers 405, as PUT and DELETE do."""
 
     permission_classes = [CanCorrectProgressOrReadOnly]
-    queryset = progress_updates().order_by(*TIMELINE_ORDER)
+    queryset = ProgressUpdate.objects.all()
     serializer_class = api.ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilterSet
     lookup_value_regex = "[0-9]+"
+    # A correction names the version it corrects; a retraction may.
+    if_match_required_for = ("PATCH",)
 
     def get_queryset(self):
-        # A fresh queryset per request: the class attribute's prefetch cache
-        # must not carry over.
+        # A fresh queryset per request: a class attribute's prefetch cache would
+        # carry over.
         return progress_updates().order_by(*TIMELINE_ORDER)
 
-    def retrieve(self, request, *args, **kwargs):
-        update = self.get_object()
-        current = update_etag(update)
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match and etag_matches_weakly(current, if_none_match):
-            return Response(status=304, headers={"ETag": current})
-        return Response(self.get_serializer(update).data, headers={"ETag": current})
-
     def partial_update(self, request, pk=None):
-        """A correction: only with the update's current ETag in If-Match,
-        checked under a row lock, so of concurrent correctors holding the same
-        ETag one wins and the others get 412, with nothing written."""
-        update = self.locked_update(request)
-        check_preconditions(
-            request, update_etag(update), required=True, noun="progress update"
-        )
+        """A correction. get_object locks the row and evaluates If-Match, so of
+        concurrent correctors holding the same ETag one wins and the others get
+        412, with nothing written."""
+        update = self.get_object()
         context = {**self.get_serializer_context(), "commitment": update.commitment}
         correction = api.ProgressCorrectionSerializer(
             update, data=request.data, partial=True, context=context
@@ -596,7 +439,6 @@ class ProgressUpdateViewSet(
     @extend_schema(
         request=api.RetractSerializer,
         responses={200: api.ProgressUpdateSerializer},
-        parameters=[IF_MATCH_OPTIONAL],
         description="Retract a wrong update, with a reason (maintainers only): it "
         "stays on the timeline, marked retracted, and no longer counts for the "
         "commitment's status. Retracting twice is refused.",
@@ -608,28 +450,14 @@ class ProgressUpdateViewSet(
         filterset_class=None,
     )
     def retract(self, request, pk=None):
-        update = self.locked_update(request)
-        check_preconditions(
-            request, update_etag(update), required=False, noun="progress update"
-        )
+        update = self.get_object()
         body = api.RetractSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         update.retract(body.validated_data["reason"], author=request.user)
         return self.answer_with(update.pk)
 
-    def locked_update(self, request):
-        queryset = ProgressUpdate.objects.select_for_update(of=("self",))
-        update = get_object_or_404(
-            queryset.select_related("commitment__announcement"), pk=self.kwargs["pk"]
-        )
-        self.check_object_permissions(request, update)
-        return update
-
     def answer_with(self, pk):
-        update = self.get_queryset().get(pk=pk)
-        return Response(
-            self.get_serializer(update).data, headers={"ETag": update_etag(update)}
-        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
 
 
 class ChangeEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -651,7 +479,9 @@ class StatusViewSet(viewsets.ViewSet):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=api.StatusSerializer(many=True))
+    @extend_schema(
+        summary="The status vocabulary", responses=api.StatusSerializer(many=True)
+    )
     def list(self, request):
         return Response(api.StatusSerializer.vocabulary())
 
@@ -666,9 +496,9 @@ class LoginView(knox_views.LoginView):
     permission_classes = [AllowAny]
 
     @extend_schema(
+        summary="Get a token",
         request=api.LoginSerializer,
         responses={200: api.TokenSerializer},
-        auth=[],
     )
     def post(self, request, format=None):
         login = api.LoginSerializer(data=request.data)
@@ -695,7 +525,9 @@ class LogoutView(knox_views.LogoutView):
     authentication_classes = [TokenAuthentication]
 
     @extend_schema(
-        request=None, responses={204: OpenApiResponse(description="Revoked.")}
+        summary="Revoke the token used",
+        request=None,
+        responses={204: OpenApiResponse(description="Revoked.")},
     )
     def post(self, request, format=None):
         return super().post(request, format)
@@ -722,9 +554,10 @@ class ApiRootView(APIView):
     }
 
     @extend_schema(
+        summary="Links to every resource",
         responses=inline_serializer(
             "ApiRoot", {name: serializers.URLField() for name in links}
-        )
+        ),
     )
     def get(self, request, format=None):
         return Response(
@@ -843,7 +676,7 @@ class DraftViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         body = api.CommitmentSerializer(
             commitment, context=self.get_serializer_context()
         ).data
-        return Response(body, status=201, headers={"ETag": etag_for(commitment)})
+        return Response(body, status=201)
 
     @extend_schema(request=None, responses={200: api.DraftSerializer})
     @action(detail=True, methods=["post"], permission_classes=[DecidesDrafts])

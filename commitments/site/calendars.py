@@ -1,29 +1,33 @@
 """iCalendar feeds of deadlines, for a reporter's calendar app: every commitment
-with a due date is an all-day event on that date. UIDs name the commitment's id and
-this site's host name, so an event keeps its identity when its title, status or
-date changes, and the calendar app moves it instead of adding a second one."""
+with a due date is an all-day event on that date. UIDs are tag URIs of the
+commitment's id (site.identity), so an event keeps its identity when its title,
+status or date changes, whatever host name serves it, and the calendar app moves
+it instead of adding a second one; its SEQUENCE grows with every change."""
 
 import datetime
 
 import icalendar
 from django.http import HttpResponse
-from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
 
 from commitments.models import Agency, Commitment
+from commitments.site.identity import tag_uri
 from commitments.site.views import commitment_path, conditional_get
 
 PRODUCT_ID = "-//Commitment Tracker//Deadlines//EN"
 
 
-def _event(commitment, request, host):
+def _event(commitment, request):
     lead = commitment.lead_agency
     url = request.build_absolute_uri(commitment_path(commitment))
     state = commitment.get_status_display()
     if commitment.overdue:
         state += ", overdue"
     event = icalendar.Event()
-    event.add("uid", f"commitment-{commitment.pk}@{host}")
+    event.add("uid", tag_uri("commitment", commitment.pk, "deadline"))
+    # Every write to a commitment bumps its version (the deadline, the title, the
+    # status after a progress update): a revised event (RFC 5545 §3.8.7.4).
+    event.add("sequence", commitment.version - 1)
     event.add("summary", f"Due: {commitment.title} ({lead.abbreviation or lead.name})")
     event.add("dtstart", commitment.due_date)
     event.add("dtend", commitment.due_date + datetime.timedelta(days=1))
@@ -44,16 +48,14 @@ def _event(commitment, request, host):
 
 
 def _calendar_response(request, name, commitments):
-    host, _port = split_domain_port(request.get_host())
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    # An X- property has no type of its own in icalendar: as TEXT, its commas,
-    # semicolons and line breaks are escaped like every other text value's.
+    # TEXT, escaped (RFC 5545 §3.3.11): icalendar writes unknown X- properties raw.
     calendar.add("x-wr-calname", icalendar.vText(name))
     for commitment in commitments:
-        calendar.add_component(_event(commitment, request, host or "localhost"))
+        calendar.add_component(_event(commitment, request))
     return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
 
 

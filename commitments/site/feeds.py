@@ -3,11 +3,13 @@ change (`/feeds/changes.atom`).
 
 Progress entries come newest entered first, so an update back-dated to 2018 but
 entered today is news today: `published` is when the update was recorded, and
-`updated` moves with its last correction or its retraction. An entry's id is the
-absolute URL of the update on its commitment's timeline
-(`/a/<announcement>/<commitment>/#update-<id>`): stable, the same entry in every
-feed that carries it, and a link a reader can follow. A feed's id is the absolute
-URL of the page it follows."""
+`updated` moves with its last correction or its retraction. An entry's id is a tag
+URI of the progress update's primary key (site.identity): the same entry in every
+feed that carries it, on every host name, whatever happens to the commitment's
+slug. A feed's id is a tag URI of what it follows. An empty feed's `updated` is a
+fixed date, so its ETag holds and readers get 304."""
+
+import datetime
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
@@ -24,15 +26,29 @@ from commitments.models import (
     Correction,
     ProgressUpdate,
 )
+from commitments.site.identity import tag_uri
 from commitments.site.views import commitment_path
 from commitments.templatetags.site_extras import http_url
 
 ENTRIES_PER_FEED = 50
 
 
+class StableAtom1Feed(Atom1Feed):
+    # Django would say "now", which changes the feed (and its ETag) every request.
+    EMPTY_FEED_UPDATED = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+    def latest_post_date(self):
+        if not self.items:
+            return self.EMPTY_FEED_UPDATED
+        return super().latest_post_date()
+
+
 class ProgressFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StableAtom1Feed
     author_name = "Commitment Tracker"
+
+    def item_guid(self, item):
+        return tag_uri("progress-update", item.pk)
 
     def updates(self):
         return (
@@ -100,6 +116,9 @@ class UpdatesFeed(ProgressFeed):
     def link(self):
         return reverse("public:home")
 
+    def feed_guid(self):
+        return tag_uri("feeds", "updates")
+
     def items(self):
         return self.updates()[:ENTRIES_PER_FEED]
 
@@ -121,6 +140,9 @@ class CommitmentFeed(ProgressFeed):
     def link(self, obj):
         return commitment_path(obj)
 
+    def feed_guid(self, obj):
+        return tag_uri("feeds", "commitment", obj.pk)
+
     def items(self, obj):
         return self.updates().filter(commitment=obj)[:ENTRIES_PER_FEED]
 
@@ -137,6 +159,9 @@ class AgencyFeed(ProgressFeed):
 
     def link(self, obj):
         return reverse("public:agency", args=[obj.slug])
+
+    def feed_guid(self, obj):
+        return tag_uri("feeds", "agency", obj.pk)
 
     def items(self, obj):
         commitments = Commitment.objects.of_agencies([obj]).values("pk")
