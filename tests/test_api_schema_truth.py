@@ -74,6 +74,8 @@ def concrete(path, commitment):
         "announcements": commitment.announcement.slug,
         "commitments": commitment.pk,
         "updates": commitment.updates.first().pk,
+        # Maintainers' only: anonymously, any id is refused before it is looked up.
+        "drafts": 1,
     }
     resource = path.split("/")[3]
     return re.sub(r"\{\w+\}", str(kinds[resource]), path)

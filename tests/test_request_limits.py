@@ -28,7 +28,7 @@ def test_deeply_nested_json_is_400_without_a_traceback(client, caplog, depth):
         response = post_raw(client, "/api/v1/auth/token/", body)
 
     assert response.status_code == 400
-    assert "nest deeper than 32 levels" in response.json()["detail"]
+    assert "nest deeper than 32 levels" in response.json()["non_field_errors"][0]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 

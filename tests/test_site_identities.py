@@ -90,7 +90,7 @@ def test_a_moved_deadline_raises_the_event_sequence(client):
     before = calendar_events(client)[uid]
 
     nics.due_in_days = 60
-    nics._change_reason = "Extended."
+    nics.deadline_change_reason = "Extended."
     nics.save()
 
     after = calendar_events(client)[uid]

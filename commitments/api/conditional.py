@@ -123,9 +123,12 @@ class ConditionalMixin:
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     def finalize_response(self, request, response, *args, **kwargs):
+        # A write that answers with the resource itself (PUT, PATCH, and the
+        # actions that answer 200 with it: /check/, /retract/) carries its ETag.
         response = super().finalize_response(request, response, *args, **kwargs)
         if (
-            request.method in ("PUT", "PATCH")
+            request.method in ("PUT", "PATCH", "POST")
+            and getattr(self, "detail", False)
             and response.status_code == 200
             and not response.has_header("ETag")
         ):

@@ -634,6 +634,8 @@ class AliasesField(serializers.ListField):
         return [alias.name for alias in aliases.all()]
 
 
+# The agency the API serves is this one: its schema component keeps the name.
+@extend_schema_serializer(component_name="Agency")
 class AgencyWithAliasesSerializer(AgencySerializer):
     """An agency with `aliases`, the other ways texts name it ("the Attorney
     General"): unique regardless of case across all agencies. Sending the list
