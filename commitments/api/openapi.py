@@ -4,6 +4,8 @@ requests and expanded agencies in responses, preconditions and validators, and t
 error responses as well as the successes. tests/test_api_schema_truth.py checks
 real responses against it."""
 
+import json
+
 from drf_spectacular import openapi
 from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
@@ -277,7 +279,26 @@ def components_as_served(result, generator, request, public):
         if not name.endswith("Request") and "author" in schema.get("properties", {}):
             make_nullable(schema["properties"]["author"])
     walk(result, tidy)
+    drop_unused_request_components(result)
     return result
+
+
+def drop_unused_request_components(result):
+    """drf-spectacular writes a request component for a nested serializer that
+    only responses carry (a progress update's corrections): no operation sends
+    it, and a linter rightly calls it unused."""
+    schemas = result.get("components", {}).get("schemas", {})
+    while True:
+        text = json.dumps(result)
+        unused = [
+            name
+            for name in schemas
+            if name.endswith("Request") and f'"#/components/schemas/{name}"' not in text
+        ]
+        if not unused:
+            return
+        for name in unused:
+            del schemas[name]
 
 
 def walk(node, visit):

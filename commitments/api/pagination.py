@@ -149,6 +149,15 @@ class ChangeCursorPagination(PageSize, pagination.CursorPagination):
     offset_cutoff = 1000
     invalid_cursor = "Invalid cursor: follow the next or previous link of a page."
 
+    def get_paginated_response_schema(self, schema):
+        # DRF's example links end in a stray quote, which is no URI.
+        response = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):
+            response["properties"][link]["example"] = (
+                "https://tracker.example.org/api/v1/changes/?cursor=cD00ODY%3D"
+            )
+        return response
+
     def decode_cursor(self, request):
         try:
             cursor = super().decode_cursor(request)

@@ -632,6 +632,7 @@ def drafts_to_show():
     )
 
 
+@extend_schema_view(retrieve=extend_schema(summary="A draft"))
 class DraftViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """One draft; accept it (creating the commitment) or reject it."""
 
@@ -654,6 +655,7 @@ class DraftViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             )
 
     @extend_schema(
+        summary="Accept a draft",
         request=api.AcceptDraftSerializer,
         responses={201: api.CommitmentSerializer},
         description="Create the commitment the draft proposes, through the rules "
@@ -678,7 +680,9 @@ class DraftViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         ).data
         return Response(body, status=201)
 
-    @extend_schema(request=None, responses={200: api.DraftSerializer})
+    @extend_schema(
+        summary="Reject a draft", request=None, responses={200: api.DraftSerializer}
+    )
     @action(detail=True, methods=["post"], permission_classes=[DecidesDrafts])
     def reject(self, request, pk=None):
         draft = self.get_object()
