@@ -12,11 +12,8 @@ defaults)."""
 import csv
 import hashlib
 
-from django.db.models import OuterRef, Subquery
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-
-from commitments.models import TIMELINE_ORDER, ProgressUpdate
 
 BOM = "\ufeff"
 
@@ -52,18 +49,13 @@ def _boolean(value):
 def commitments_for_export(queryset):
     """Everything a row needs, in one query whatever the number of rows: overdue and
     late computed in SQL, the latest progress update that counts (not retracted)
-    as two subqueries."""
-    latest = (
-        ProgressUpdate.objects.counted()
-        .filter(commitment=OuterRef("pk"))
-        .order_by(*TIMELINE_ORDER)
-    )
+    as two subqueries; all as of the queryset's day, when it has one."""
     return (
         queryset.annotate_overdue()
         .select_related("announcement", "lead_agency")
         .annotate(
-            export_latest_update_on=Subquery(latest.values("reported_on")[:1]),
-            export_latest_update_summary=Subquery(latest.values("summary")[:1]),
+            export_latest_update_on=queryset.latest_update("reported_on"),
+            export_latest_update_summary=queryset.latest_update("summary"),
         )
     )
 

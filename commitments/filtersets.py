@@ -16,6 +16,7 @@ import re
 import django_filters
 from django import forms
 from django.db.models import F, Q
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -84,6 +85,33 @@ class StrictDateFilter(django_filters.DateFilter):
     field_class = StrictDateField
 
 
+class AsOfField(StrictDateField):
+    """A past day (or today) as YYYY-MM-DD: what happened later is not known
+    yet."""
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        today = timezone.localdate()
+        if day is not None and day > today:
+            raise forms.ValidationError(
+                f"Enter a day no later than today ({today.isoformat()}): what "
+                "happened after it is not known yet."
+            )
+        return day
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class AsOfFilter(django_filters.Filter):
+    """Reads the commitments as they stood at the end of that day. The FilterSet
+    applies it before every other filter (they filter on the values of that
+    day), so in its own turn it does nothing."""
+
+    field_class = AsOfField
+
+    def filter(self, qs, value):
+        return qs
+
+
 # A search costs a scan of three text columns per word: these bound what one
 # request can ask for (README "Limits").
 SEARCH_MAX_LENGTH = 200
@@ -148,7 +176,7 @@ class CommitmentOrderingFilter(django_filters.OrderingFilter):
         ordering = []
         for name in value or []:
             descending = name.startswith("-")
-            field = F(name.lstrip("-"))
+            field = F(qs.column(name.lstrip("-")))
             ordering.append(
                 field.desc(nulls_last=True)
                 if descending
@@ -160,9 +188,22 @@ class CommitmentOrderingFilter(django_filters.OrderingFilter):
 ORDERING_FIELDS = ["due_date", "updated_at", "title", "status"]
 
 
+AS_OF_HELP = (
+    "YYYY-MM-DD, today or earlier: every value as it stood at the end of that "
+    "day (status, due date, overdue, late, days remaining, latest update, "
+    "deadline changes, last check); commitments announced later are left out."
+)
+
+
 class CommitmentFilterSet(django_filters.FilterSet):
+    """The commitment filters. `as_of` reads the commitments as of a past day
+    (CommitmentQuerySet.as_of) before the others apply, so status, overdue, late,
+    the due dates and the order are those of that day."""
+
+    as_of = AsOfFilter(label="As of", help_text=AS_OF_HELP)
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices,
+        method="filter_status",
         # A column of the row itself: no join, so nothing to de-duplicate.
         distinct=False,
         help_text="Repeatable: any of these statuses.",
@@ -198,13 +239,13 @@ class CommitmentFilterSet(django_filters.FilterSet):
         help_text="Final assessment dated after the due date.",
     )
     due_before = StrictDateFilter(
-        field_name="due_date",
+        method="filter_due_date",
         lookup_expr="lte",
         label="Due on or before",
         help_text="Due on or before.",
     )
     due_after = StrictDateFilter(
-        field_name="due_date",
+        method="filter_due_date",
         lookup_expr="gte",
         label="Due on or after",
         help_text="Due on or after.",
@@ -225,6 +266,19 @@ class CommitmentFilterSet(django_filters.FilterSet):
     class Meta:
         model = Commitment
         fields = []
+
+    def filter_queryset(self, queryset):
+        day = self.form.cleaned_data.get("as_of")
+        if day is not None:
+            queryset = queryset.as_of(day)
+        return super().filter_queryset(queryset)
+
+    def filter_status(self, queryset, name, statuses):
+        return queryset.filter(**{f"{queryset.column('status')}__in": statuses})
+
+    def filter_due_date(self, queryset, name, day):
+        lookup = self.filters[name].lookup_expr
+        return queryset.filter(**{f"{queryset.column('due_date')}__{lookup}": day})
 
     def filter_agency(self, queryset, name, agency):
         return queryset.of_agencies([agency])
@@ -261,6 +315,7 @@ class CommitmentSiteFilterSet(CommitmentFilterSet):
         "late",
         "due_after",
         "due_before",
+        "as_of",
         "sort",
     ]
     EMPTY_LABELS = {
@@ -295,7 +350,7 @@ class CommitmentSiteFilterSet(CommitmentFilterSet):
                 fields[name].empty_label = label
             for name, choices in self.YES_NO.items():
                 fields[name].widget = forms.Select(choices=choices)
-            for name in ("due_after", "due_before"):
+            for name in ("due_after", "due_before", "as_of"):
                 fields[name].widget = forms.DateInput(attrs={"type": "date"})
             # The widgets list the choices again, with the new widget or label.
             for name in ["status", *self.EMPTY_LABELS]:

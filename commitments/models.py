@@ -10,8 +10,9 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models, router, transaction
-from django.db.models import F, Max, Q
-from django.db.models.functions import Lower
+from django.db.models import Case, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -433,31 +434,86 @@ class CommitmentManager(models.Manager):
         return self.get(announcement__slug=announcement_slug, slug=slug)
 
 
+# The columns a commitment reads as of a past day (CommitmentQuerySet.as_of); every
+# other field reads as now.
+AS_OF_FIELDS = ("status", "due_date", "final_assessed_on", "last_checked_on")
+
+
+class AsOfIterable(ModelIterable):
+    """Commitments read as of a past day: the as-of columns stand in for the stored
+    ones, so whatever shows a commitment (the API, the pages, the CSV) shows it as
+    it stood without knowing about days. Such a row is for reading only
+    (Commitment.save refuses it)."""
+
+    def __iter__(self):
+        day = self.queryset.as_of_day
+        for commitment in super().__iter__():
+            for name in AS_OF_FIELDS:
+                setattr(commitment, name, getattr(commitment, f"as_of_{name}"))
+            commitment.as_of = day
+            yield commitment
+
+
 class CommitmentQuerySet(models.QuerySet):
     """The rules that select or count commitments, each written once (DESIGN.md,
-    "Status vocabulary"): the API's filters and summary, the site's lists and
-    scorecards, the admin's filter, the CSV and the benchmark's baseline use these."""
+    "Status vocabulary" and "Status as of"): the API's filters and summary, the
+    site's lists and scorecards, the admin's filter, the CSV and the benchmark's
+    baseline use these. A queryset read `as_of(day)` applies each of them to the
+    values as they stood that day."""
+
+    as_of_day = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.as_of_day = self.as_of_day
+        return clone
+
+    def column(self, name):
+        """The column this queryset reads `name` from: the as-of annotation of
+        one of AS_OF_FIELDS on a queryset read as of a day, else the field."""
+        if self.as_of_day is not None and name in AS_OF_FIELDS:
+            return f"as_of_{name}"
+        return name
 
     @staticmethod
-    def overdue_q(today=None):
+    def overdue_q(today=None, *, status="status", due_date="due_date"):
         """Overdue: a due date before today and no final assessment. The IS NOT NULL
         test keeps it false, not NULL, without a due date, so the negation and the
-        SQL flag are right for those rows too."""
+        SQL flag are right for those rows too. `status` and `due_date` name the
+        columns to read (the as-of ones, for a past day)."""
         today = today or timezone.localdate()
         return (
-            Q(due_date__isnull=False)
-            & Q(due_date__lt=today)
-            & ~Q(status__in=Status.final())
+            Q(**{f"{due_date}__isnull": False})
+            & Q(**{f"{due_date}__lt": today})
+            & ~Q(**{f"{status}__in": Status.final()})
         )
 
     @staticmethod
-    def late_q():
+    def late_q(
+        *, status="status", due_date="due_date", final_assessed_on="final_assessed_on"
+    ):
         """Late: a final assessment dated after the due date."""
         return (
-            Q(status__in=Status.final())
-            & Q(due_date__isnull=False)
-            & Q(final_assessed_on__isnull=False)
-            & Q(final_assessed_on__gt=F("due_date"))
+            Q(**{f"{status}__in": Status.final()})
+            & Q(**{f"{due_date}__isnull": False})
+            & Q(**{f"{final_assessed_on}__isnull": False})
+            & Q(**{f"{final_assessed_on}__gt": F(due_date)})
+        )
+
+    def overdue_rule(self, today=None):
+        """overdue_q as this queryset reads it: counted from its as-of day, if
+        any, on the columns of that day."""
+        return self.overdue_q(
+            self.as_of_day or today,
+            status=self.column("status"),
+            due_date=self.column("due_date"),
+        )
+
+    def late_rule(self):
+        return self.late_q(
+            status=self.column("status"),
+            due_date=self.column("due_date"),
+            final_assessed_on=self.column("final_assessed_on"),
         )
 
     @staticmethod
@@ -469,14 +525,80 @@ class CommitmentQuerySet(models.QuerySet):
         ).values("commitment_id")
         return Q(lead_agency__in=agencies) | Q(pk__in=supported)
 
+    @staticmethod
+    def counted_updates(day=None):
+        """The counted progress updates of each row (OuterRef("pk")), the one the
+        status follows first; only those reported on or before `day`, if given.
+        Slice [:1] for the latest."""
+        updates = ProgressUpdate.objects.counted().known_by(day)
+        return updates.filter(commitment=OuterRef("pk")).order_by(*TIMELINE_ORDER)
+
+    def latest_update(self, field):
+        """A field of each row's latest counted update (as of this queryset's day),
+        as a subquery."""
+        return Subquery(self.counted_updates(self.as_of_day).values(field)[:1])
+
+    def as_of(self, day):
+        """These commitments as they stood at the end of `day` (DESIGN.md, "Status
+        as of"), in the same one query: those of announcements made by then, each
+        with its status, due date, final assessment and last check of that day as
+        `as_of_*` columns, which the rows read in place of their own (AsOfIterable)
+        and the filters, counts and orderings of this queryset use."""
+        latest = self.counted_updates(day)
+        changes = DeadlineChange.objects.filter(commitment=OuterRef("pk"))
+        in_force = changes.known_by(day).order_by(*DEADLINE_CHANGE_ORDER)
+        earliest = changes.order_by(
+            *(name.lstrip("-") for name in DEADLINE_CHANGE_ORDER)
+        )
+        checks = StatusCheck.objects.filter(
+            commitment=OuterRef("pk"), checked_on__lte=day
+        ).order_by("-checked_on")
+        clone = (
+            self.filter(announcement__announced_on__lte=day)
+            .annotate(
+                as_of_status=Coalesce(
+                    Subquery(latest.values("status")[:1]),
+                    Value(Status.NOT_RATED.value),
+                    output_field=models.CharField(),
+                ),
+                as_of_reported_on=Subquery(latest.values("reported_on")[:1]),
+                # The deadline in force: the latest change by then; before the
+                # first change, the date that change moved away from.
+                as_of_due_date=Case(
+                    When(
+                        Exists(in_force),
+                        then=Subquery(in_force.values("new_due_date")[:1]),
+                    ),
+                    When(
+                        Exists(changes),
+                        then=Subquery(earliest.values("old_due_date")[:1]),
+                    ),
+                    default=F("due_date"),
+                    output_field=models.DateField(),
+                ),
+                as_of_last_checked_on=Subquery(checks.values("checked_on")[:1]),
+            )
+            .annotate(
+                as_of_final_assessed_on=Case(
+                    When(as_of_status__in=Status.final(), then=F("as_of_reported_on")),
+                    default=None,
+                    output_field=models.DateField(),
+                )
+            )
+        )
+        clone.as_of_day = day
+        clone._iterable_class = AsOfIterable
+        return clone.annotate_overdue()
+
     def annotate_overdue(self, today=None):
-        """`overdue` and `late` as columns, computed in SQL."""
+        """`overdue` and `late` as columns, computed in SQL (as of this
+        queryset's day, if any)."""
         return self.annotate(
             overdue=models.ExpressionWrapper(
-                self.overdue_q(today), output_field=models.BooleanField()
+                self.overdue_rule(today), output_field=models.BooleanField()
             ),
             late=models.ExpressionWrapper(
-                self.late_q(), output_field=models.BooleanField()
+                self.late_rule(), output_field=models.BooleanField()
             ),
         )
 
@@ -490,16 +612,16 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def overdue(self, today=None):
-        return self.filter(self.overdue_q(today))
+        return self.filter(self.overdue_rule(today))
 
     def not_overdue(self, today=None):
-        return self.exclude(self.overdue_q(today))
+        return self.exclude(self.overdue_rule(today))
 
     def late(self):
-        return self.filter(self.late_q())
+        return self.filter(self.late_rule())
 
     def not_late(self):
-        return self.exclude(self.late_q())
+        return self.exclude(self.late_rule())
 
     def of_agencies(self, agencies):
         """The commitments these agencies lead or support (DESIGN.md, "an agency's
@@ -507,11 +629,12 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(self.agencies_q(agencies))
 
     def _status_count_aggregates(self, today):
+        status = self.column("status")
         counts = {"total": models.Count("pk")}
-        for status in Status:
-            counts[status.value] = models.Count("pk", filter=Q(status=status))
-        counts["overdue"] = models.Count("pk", filter=self.overdue_q(today))
-        counts["late"] = models.Count("pk", filter=self.late_q())
+        for value in Status:
+            counts[value.value] = models.Count("pk", filter=Q(**{status: value}))
+        counts["overdue"] = models.Count("pk", filter=self.overdue_rule(today))
+        counts["late"] = models.Count("pk", filter=self.late_rule())
         return counts
 
     @staticmethod
@@ -644,6 +767,9 @@ class Commitment(LoadedValues, StoredValues):
     objects = CommitmentManager.from_queryset(CommitmentQuerySet)()
     tracked_fields = ("announcement_id", "parent_id", "due_date", "due_in_days")
 
+    # The day this row was read as of (CommitmentQuerySet.as_of), or None: now.
+    as_of = None
+
     # Set by the writer of a deadline change, for the next save() only.
     deadline_change_reason = ""
     deadline_changed_on = None
@@ -718,6 +844,8 @@ class Commitment(LoadedValues, StoredValues):
         moved deadline's entry says so); the tracker's own follow-up writes (the
         status following progress, the day count following the announcement)
         pass record_change=False."""
+        if self.as_of is not None:
+            raise TypeError("A commitment read as of a past day is not for saving.")
         with own_transaction(Commitment):
             self.clean()
             change = self.pending_deadline_change()
@@ -784,10 +912,15 @@ class Commitment(LoadedValues, StoredValues):
             )
 
     @property
+    def reading_day(self):
+        """The day this row is read at: its as-of day, or today."""
+        return self.as_of or timezone.localdate()
+
+    @property
     def is_overdue(self):
         return (
             self.due_date is not None
-            and self.due_date < timezone.localdate()
+            and self.due_date < self.reading_day
             and self.status not in Status.final()
         )
 
@@ -804,7 +937,7 @@ class Commitment(LoadedValues, StoredValues):
     def days_remaining(self):
         if self.due_date is None:
             return None
-        return (self.due_date - timezone.localdate()).days
+        return (self.due_date - self.reading_day).days
 
     def derived_due_date(self):
         """The due date the day count gives (None without one, or past 9999)."""
@@ -1027,6 +1160,12 @@ DEADLINE_CHANGE_FIELDS = {
 DEADLINE_CHANGE_ORDER = ["-changed_on", "-created_at", "-id"]
 
 
+class DeadlineChangeQuerySet(models.QuerySet):
+    def known_by(self, day):
+        """The changes made on or before `day` (all of them when None)."""
+        return self if day is None else self.filter(changed_on__lte=day)
+
+
 class DeadlineChange(models.Model):
     """A move of a commitment's deadline: when, from which due date to which, why
     and by whom. Written by Commitment.save() in the same transaction as the move;
@@ -1051,6 +1190,8 @@ class DeadlineChange(models.Model):
         related_name="deadline_changes",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = DeadlineChangeQuerySet.as_manager()
 
     class Meta:
         ordering = DEADLINE_CHANGE_ORDER
@@ -1121,6 +1262,10 @@ class ProgressUpdateQuerySet(models.QuerySet):
     def counted(self):
         """The updates that count for the status: those not retracted."""
         return self.filter(retracted_at__isnull=True)
+
+    def known_by(self, day):
+        """The updates reported on or before `day` (all of them when None)."""
+        return self if day is None else self.filter(reported_on__lte=day)
 
 
 class ProgressUpdateManager(models.Manager.from_queryset(ProgressUpdateQuerySet)):

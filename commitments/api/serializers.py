@@ -429,7 +429,14 @@ class CommitmentSerializer(StrictModelSerializer):
     days_remaining = serializers.IntegerField(
         read_only=True,
         allow_null=True,
-        help_text="Days from today to the due date (negative when past).",
+        help_text="Days from today (or from as_of) to the due date (negative when "
+        "past).",
+    )
+    as_of = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="The day this commitment is read as of (the as_of parameter); "
+        "null: as it stands now.",
     )
     latest_update = serializers.SerializerMethodField()
     deadline_changes = DeadlineChangeSerializer(
@@ -483,6 +490,7 @@ class CommitmentSerializer(StrictModelSerializer):
             "deadline_changes",
             "status_as_of",
             "last_checked_on",
+            "as_of",
             "version",
             "created_at",
             "updated_at",
@@ -586,6 +594,9 @@ class AgencySummarySerializer(serializers.Serializer):
 
 
 class SummarySerializer(serializers.Serializer):
+    as_of = serializers.DateField(
+        required=False, help_text="Present when the as_of parameter was given."
+    )
     total = serializers.IntegerField()
     by_status = StatusCountsSerializer()
     overdue = serializers.IntegerField()

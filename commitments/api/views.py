@@ -202,34 +202,55 @@ class CommitmentViewSet(
         if self.action in ("summary", "history") or looked_up:
             # Counted or looked up, not shown: nothing to join or prefetch.
             return Commitment.objects.all()
-        return self.shown_queryset()
+        if self.action in ("list", "retrieve"):
+            # Filtered first (`as_of` reads the rows as of a day), then shown.
+            return Commitment.objects.all()
+        return self.shown(Commitment.objects.all())
 
     @staticmethod
-    def shown_queryset():
-        """Commitments with everything their JSON shows, in a constant number of
-        queries whatever the page size."""
-        latest_update = progress_updates().counted().order_by(*TIMELINE_ORDER)[:1]
+    def shown(commitments):
+        """These commitments with everything their JSON shows, in a constant
+        number of queries whatever the page size; the latest update and the
+        deadline changes as of the queryset's day, if it has one."""
+        day = commitments.as_of_day
+        latest_update = (
+            progress_updates().counted().known_by(day).order_by(*TIMELINE_ORDER)[:1]
+        )
         return (
-            Commitment.objects.annotate_overdue()
+            commitments.annotate_overdue()
             .select_related("announcement", "lead_agency", "topic")
             .prefetch_related(
                 Prefetch("supporting_agencies", Agency.objects.order_by("name", "id")),
                 Prefetch("updates", latest_update, to_attr="latest_updates"),
                 Prefetch(
                     "deadline_changes",
-                    DeadlineChange.objects.select_related("author"),
+                    DeadlineChange.objects.known_by(day).select_related("author"),
                 ),
             )
-            .order_by("id")
         )
 
     def list(self, request, *args, **kwargs):
+        commitments = self.filter_queryset(self.get_queryset())
         if isinstance(request.accepted_renderer, CommitmentCSVRenderer):
             # Every row the filters select, streamed from one query; no JSON page
-            # is built. A bad filter raises here, before anything is sent.
-            commitments = self.filter_queryset(Commitment.objects.all())
+            # is built. A bad filter raised above, before anything is sent.
             return csv_response(commitments, request)
-        return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.shown(commitments))
+        response = self.get_paginated_response(
+            self.get_serializer(page, many=True).data
+        )
+        if commitments.as_of_day is not None:
+            response.data["as_of"] = commitments.as_of_day
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        # The list's filterset reads `as_of` (the only filter a commitment's
+        # detail knows): a commitment announced after that day is not found.
+        # The ETag (tracker.caching) hashes the body, which carries `as_of`.
+        commitments = self.filter_queryset(self.get_queryset())
+        commitment = get_object_or_404(self.shown(commitments), pk=self.kwargs["pk"])
+        self.check_object_permissions(request, commitment)
+        return Response(self.get_serializer(commitment).data)
 
     @extend_schema(
         responses=api.SummarySerializer,
@@ -239,7 +260,11 @@ class CommitmentViewSet(
     )
     @action(detail=False, pagination_class=None)
     def summary(self, request):
-        return Response(summarize(self.filter_queryset(self.get_queryset())))
+        commitments = self.filter_queryset(self.get_queryset())
+        body = summarize(commitments)
+        if commitments.as_of_day is not None:
+            body["as_of"] = commitments.as_of_day
+        return Response(body)
 
     @extend_schema(
         methods=["GET"],
@@ -350,7 +375,7 @@ class CommitmentViewSet(
         body = api.CheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         commitment.confirm_status(body.validated_data.get("checked_on"), request.user)
-        commitment = self.shown_queryset().get(pk=commitment.pk)
+        commitment = self.get_queryset().get(pk=commitment.pk)
         return Response(self.get_serializer(commitment).data)
 
     @extend_schema(
