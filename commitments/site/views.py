@@ -5,9 +5,10 @@ answers conditional GETs with 304."""
 import itertools
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Prefetch, Value, When
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.decorators import decorator_from_middleware
 
 from commitments.exports import commitments_for_export, csv_etag, csv_response
-from commitments.filtersets import CommitmentSiteFilterSet
+from commitments.filtersets import AsOfField, CommitmentSiteFilterSet
 from commitments.models import (
     RECORDED_ORDER,
     STATUS_DEFINITIONS,
@@ -45,6 +46,23 @@ def commitment_path(commitment):
     return reverse(
         "public:commitment", args=[commitment.announcement.slug, commitment.slug]
     )
+
+
+def read_as_of(request):
+    """The day a page is read as of (`?as_of=`), or None: as now. A malformed or
+    future day raises ValidationError."""
+    return AsOfField(required=False).clean(request.GET.get("as_of"))
+
+
+def as_of_refused(error):
+    return HttpResponseBadRequest(
+        f"as_of: {' '.join(error.messages)}", content_type="text/plain; charset=utf-8"
+    )
+
+
+def as_of(commitments, day):
+    """These commitments as of `day`, or as now when None."""
+    return commitments if day is None else commitments.as_of(day)
 
 
 @dataclass
@@ -152,15 +170,20 @@ def announcement_detail(request, slug):
 
 @conditional_get
 def commitment_detail(request, announcement_slug, slug):
+    try:
+        day = read_as_of(request)
+    except ValidationError as error:
+        return as_of_refused(error)
     commitment = get_object_or_404(
-        Commitment.objects.annotate_overdue().select_related(
-            "announcement", "lead_agency", "topic", "parent"
-        ),
+        as_of(Commitment.objects.all(), day)
+        .annotate_overdue()
+        .select_related("announcement", "lead_agency", "topic", "parent"),
         announcement__slug=announcement_slug,
         slug=slug,
     )
     updates = list(
-        commitment.updates.select_related("author", "retracted_by")
+        commitment.updates.known_by(day)
+        .select_related("author", "retracted_by")
         .prefetch_related(
             Prefetch("corrections", Correction.objects.select_related("author"))
         )
@@ -188,17 +211,18 @@ def commitment_detail(request, announcement_slug, slug):
             "status_definition": STATUS_DEFINITIONS[commitment.status],
             "supporting_agencies": list(commitment.supporting_agencies.all()),
             "sub_commitments": list(
-                commitment.children.annotate_overdue().select_related(
-                    "announcement", "lead_agency"
-                )
+                as_of(commitment.children.all(), day)
+                .annotate_overdue()
+                .select_related("announcement", "lead_agency")
             ),
-            "timeline": timeline(updates, commitment),
+            "timeline": timeline(updates, commitment.deadline_changes.known_by(day)),
             "status_as_of": commitment.status_as_of(counted[0] if counted else None),
+            "as_of": day,
         },
     )
 
 
-def timeline(updates, commitment):
+def timeline(updates, deadline_changes):
     """Progress updates (loaded, retracted ones included) and deadline changes,
     newest first by the date each happened (ties: the later entered), as
     `{"update": …}` or `{"deadline_change": …}` entries."""
@@ -207,7 +231,7 @@ def timeline(updates, commitment):
         for update in updates
     ] + [
         ((change.changed_on, change.created_at), {"deadline_change": change})
-        for change in commitment.deadline_changes.select_related("author")
+        for change in deadline_changes.select_related("author")
     ]
     entries.sort(key=lambda entry: entry[0], reverse=True)
     return [entry for _, entry in entries]
@@ -226,11 +250,16 @@ def agency_list(request):
 
 @conditional_get
 def agency_detail(request, slug):
+    try:
+        day = read_as_of(request)
+    except ValidationError as error:
+        return as_of_refused(error)
     agency = get_object_or_404(Agency.objects.select_related("parent"), slug=slug)
+    of_agency = as_of(Commitment.objects.of_agencies([agency]), day)
     commitments = list(
-        Commitment.objects.of_agencies([agency])
-        .annotate_overdue()
-        .select_related("announcement", "lead_agency", "topic")
+        of_agency.annotate_overdue().select_related(
+            "announcement", "lead_agency", "topic"
+        )
     )
     led = [c for c in commitments if c.lead_agency_id == agency.pk]
     supported = [c for c in commitments if c.lead_agency_id != agency.pk]
@@ -241,9 +270,7 @@ def agency_detail(request, slug):
     )
     cards = {
         values["role"]: Scorecard.of(counts)
-        for values, counts in Commitment.objects.of_agencies([agency])
-        .annotate(role=role)
-        .status_counts_by("role")
+        for values, counts in of_agency.annotate(role=role).status_counts_by("role")
     }
     return render(
         request,
@@ -255,6 +282,7 @@ def agency_detail(request, slug):
             "supported": supported,
             "leads": cards.get("leads", Scorecard()),
             "supports": cards.get("supports", Scorecard()),
+            "as_of": day,
         },
     )
 
@@ -268,12 +296,14 @@ def _query_without_page(request):
 @conditional_get
 def commitment_list(request):
     filterset = CommitmentSiteFilterSet(
-        request.GET,
-        queryset=commitments_for_export(Commitment.objects.select_related("topic")),
+        request.GET, queryset=Commitment.objects.select_related("topic")
     )
     valid = filterset.is_valid()
+    # The latest update's columns come after the filters, which may read the
+    # commitments as of a day.
     page = Paginator(
-        filterset.qs if valid else Commitment.objects.none(), COMMITMENTS_PER_PAGE
+        commitments_for_export(filterset.qs) if valid else Commitment.objects.none(),
+        COMMITMENTS_PER_PAGE,
     )
     query = _query_without_page(request)
     return render(
@@ -284,6 +314,7 @@ def commitment_list(request):
             "page": page.get_page(request.GET.get("page")),
             "query": query,
             "filtered": bool(query),
+            "as_of": filterset.form.cleaned_data.get("as_of") if valid else None,
         },
         status=200 if valid else 400,
     )
