@@ -312,7 +312,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": ["commitments.api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": (
-        "commitments.api.negotiation.QualityContentNegotiation"
+        "commitments.api.negotiation.ContentNegotiation"
     ),
     "DEFAULT_FILTER_BACKENDS": ["commitments.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.Pagination",

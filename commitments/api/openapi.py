@@ -11,12 +11,18 @@ from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
     OpenApiSerializerFieldExtension,
 )
-from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from drf_spectacular.plumbing import (
+    build_basic_type,
+    build_bearer_security_scheme_object,
+    build_parameter_type,
+)
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import permissions
+from rest_framework.settings import api_settings
 
 from commitments.api.conditional import ConditionalMixin
+from commitments.api.negotiation import formats
 
 ETAG_HEADER = {
     "schema": {"type": "string"},
@@ -131,6 +137,19 @@ class AutoSchema(openapi.AutoSchema):
             if self.method in ("PUT", "PATCH"):
                 responses["200"].setdefault("headers", {})["ETag"] = ETAG_HEADER
         return operation
+
+    def _get_format_parameters(self):
+        # Every API request knows `format` (commitments.api.negotiation), the
+        # browsable `api` included, not only those with several JSON-free formats.
+        return [
+            build_parameter_type(
+                name=api_settings.URL_FORMAT_OVERRIDE,
+                schema=build_basic_type(OpenApiTypes.STR),
+                location=OpenApiParameter.QUERY,
+                enum=formats(self.view.get_renderers()),
+                description="The response's format; another value gets 400.",
+            )
+        ]
 
 
 class TokenScheme(OpenApiAuthenticationExtension):

@@ -42,6 +42,7 @@ from commitments.api.permissions import (
 from commitments.api.renderers import CommitmentCSVRenderer
 from commitments.exports import csv_response
 from commitments.filtersets import (
+    AS_OF_HELP,
     ChangeEntryFilterSet,
     CommitmentFilterSet,
     DraftFilterSet,
@@ -173,7 +174,17 @@ IDEMPOTENT_REPLAYED = OpenApiParameter(
     "Idempotency-Key, and nothing was added.",
 )
 
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    OpenApiParameter.QUERY,
+    description=AS_OF_HELP,
+)
 
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[AS_OF]),
+)
 class CommitmentViewSet(
     ConditionalMixin,
     mixins.ListModelMixin,
@@ -188,6 +199,8 @@ class CommitmentViewSet(
     filterset_class = CommitmentFilterSet
     lookup_value_regex = "[0-9]+"
     if_match_required_for = ("PUT", "PATCH")
+    # One commitment is read as of a day too (commitments.api.negotiation).
+    extra_query_parameters = {"retrieve": ["as_of"]}
 
     def get_renderers(self):
         # ?format=csv on the list exports every commitment its filters select. An
