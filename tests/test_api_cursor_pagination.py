@@ -90,15 +90,17 @@ def test_a_malformed_cursor_gets_400_naming_it(api_client, commitments, cursor):
     assert list(response.json()) == ["cursor"]
 
 
-def test_the_timeline_ignores_cursor_and_pages_by_number(api_client, commitments):
+def test_the_timeline_pages_by_number_only(api_client, commitments):
     commitment = commitments[0]
     ProgressUpdateFactory.create_batch(2, commitment=commitment)
+    url = f"/api/v1/commitments/{commitment.pk}/updates/"
 
-    body = api_client.get(
-        f"/api/v1/commitments/{commitment.pk}/updates/?cursor="
-    ).json()
+    by_cursor = api_client.get(f"{url}?cursor=")
+    by_number = api_client.get(f"{url}?page=1")
 
-    assert body["count"] == 2
+    assert by_cursor.status_code == 400
+    assert by_cursor.json() == {"cursor": ["Unknown query parameter."]}
+    assert by_number.json()["count"] == 2
 
 
 @pytest.mark.parametrize("page_size", [2, 100])

@@ -233,7 +233,9 @@ def test_api_format_csv_is_for_the_list_only(client):
     detail = client.get(f"/api/v1/commitments/{tips.pk}/?format=csv")
     summary = client.get("/api/v1/commitments/summary/?format=csv")
 
-    assert detail.status_code == 404
+    assert detail.status_code == 400
+    assert list(detail.json()) == ["format"]
     assert detail["Content-Type"] == "application/json"
-    assert summary.status_code == 404
+    assert summary.status_code == 400
+    assert list(summary.json()) == ["format"]
     assert summary["Content-Type"] == "application/json"
