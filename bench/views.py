@@ -68,6 +68,7 @@ SELECT json_build_object(
             WHEN latest.reported_on IS NULL THEN c.last_checked_on
             ELSE GREATEST(latest.reported_on, c.last_checked_on) END,
         'last_checked_on', c.last_checked_on,
+        'as_of', NULL,
         'deadline_changes', COALESCE((
             SELECT json_agg(json_build_object(
                 'changed_on', d.changed_on,
