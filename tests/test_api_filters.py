@@ -181,7 +181,7 @@ def test_pagination_shape_and_page_size_cap(api_client):
     CommitmentFactory.create_batch(3)
 
     body = api_client.get("/api/v1/commitments/?page_size=2").json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "next", "previous", "results", "as_of"}
     assert body["count"] == 3
     assert len(body["results"]) == 2
     assert body["next"].endswith("page=2&page_size=2")

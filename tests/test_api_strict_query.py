@@ -129,7 +129,7 @@ def test_an_empty_filter_means_no_filter(api_client, records):
 
     assert response.status_code == 200
     assert response.json()["count"] == 1
-    assert "as_of" not in response.json()
+    assert response.json()["as_of"] is None
 
 
 def test_the_schema_declares_exactly_the_parameters_each_endpoint_knows(db):

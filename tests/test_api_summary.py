@@ -37,6 +37,7 @@ def test_summary_overall_and_by_agency(api_client, data):
     body = api_client.get("/api/v1/commitments/summary/").json()
 
     assert body == {
+        "as_of": None,
         "total": 3,
         "by_status": {**ZERO, "not_rated": 1, "broken": 1, "stalled": 1},
         "overdue": 1,
@@ -75,6 +76,7 @@ def test_summary_of_nothing(api_client):
     body = api_client.get("/api/v1/commitments/summary/").json()
 
     assert body == {
+        "as_of": None,
         "total": 0,
         "by_status": ZERO,
         "overdue": 0,

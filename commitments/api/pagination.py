@@ -74,15 +74,17 @@ class IdCursorPagination(pagination.CursorPagination):
 
 
 class CommitmentPagination(Pagination):
-    """Page numbers by default. `?cursor=` (empty for the first page) pages the
-    commitment list by keyset instead, for deep reads and exports: a deep page
-    costs what the first one does, and no COUNT is run, so `count` is null. The
-    response keeps its four keys."""
+    """The commitment list. Page numbers by default. `?cursor=` (empty for the
+    first page) pages the list by keyset instead, for deep reads and exports: a
+    deep page costs what the first one does, and no COUNT is run, so `count` is
+    null. Either way the page also carries `as_of`, the day the commitments are
+    read as of (CommitmentQuerySet.as_of), or null: as they stand now."""
 
     cursor_query_param = "cursor"
 
     def paginate_queryset(self, queryset, request, view=None):
         self.keyset = None
+        self.as_of = getattr(queryset, "as_of_day", None)
         if not self.pages_by_cursor(request, view):
             return super().paginate_queryset(queryset, request, view)
         for conflicting in ("ordering", self.page_query_param):
@@ -108,19 +110,29 @@ class CommitmentPagination(Pagination):
 
     def get_paginated_response(self, data):
         if self.keyset is None:
-            return super().get_paginated_response(data)
-        return Response(
-            {
-                "count": None,
-                "next": self.keyset.get_next_link(),
-                "previous": self.keyset.get_previous_link(),
-                "results": data,
-            }
-        )
+            response = super().get_paginated_response(data)
+        else:
+            response = Response(
+                {
+                    "count": None,
+                    "next": self.keyset.get_next_link(),
+                    "previous": self.keyset.get_previous_link(),
+                    "results": data,
+                }
+            )
+        response.data["as_of"] = self.as_of
+        return response
 
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count"]["nullable"] = True
+        response["properties"]["as_of"] = {
+            "type": "string",
+            "format": "date",
+            "nullable": True,
+            "description": "The day the commitments are read as of (the as_of "
+            "parameter); null: as they stand now.",
+        }
         return response
 
     def get_schema_operation_parameters(self, view):

@@ -595,7 +595,9 @@ class AgencySummarySerializer(serializers.Serializer):
 
 class SummarySerializer(serializers.Serializer):
     as_of = serializers.DateField(
-        required=False, help_text="Present when the as_of parameter was given."
+        allow_null=True,
+        help_text="The day the counts are as of (the as_of parameter); null: as "
+        "the commitments stand now.",
     )
     total = serializers.IntegerField()
     by_status = StatusCountsSerializer()

@@ -30,7 +30,11 @@ from commitments.api import serializers as api
 from commitments.api.authentication import TokenAuthentication
 from commitments.api.conditional import ConditionalMixin
 from commitments.api.exceptions import Conflict, UnprocessableContent
-from commitments.api.pagination import ChangeCursorPagination, CommitmentPagination
+from commitments.api.pagination import (
+    ChangeCursorPagination,
+    CommitmentPagination,
+    Pagination,
+)
 from commitments.api.permissions import (
     CanAddProgressOrReadOnly,
     CanCheckStatus,
@@ -248,13 +252,9 @@ class CommitmentViewSet(
             # Every row the filters select, streamed from one query; no JSON page
             # is built. A bad filter raised above, before anything is sent.
             return csv_response(commitments, request)
+        # The page carries the queryset's `as_of` day (CommitmentPagination).
         page = self.paginate_queryset(self.shown(commitments))
-        response = self.get_paginated_response(
-            self.get_serializer(page, many=True).data
-        )
-        if commitments.as_of_day is not None:
-            response.data["as_of"] = commitments.as_of_day
-        return response
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         # The list's filterset reads `as_of` (the only filter a commitment's
@@ -274,10 +274,7 @@ class CommitmentViewSet(
     @action(detail=False, pagination_class=None)
     def summary(self, request):
         commitments = self.filter_queryset(self.get_queryset())
-        body = summarize(commitments)
-        if commitments.as_of_day is not None:
-            body["as_of"] = commitments.as_of_day
-        return Response(body)
+        return Response({"as_of": commitments.as_of_day, **summarize(commitments)})
 
     @extend_schema(
         methods=["GET"],
@@ -301,6 +298,7 @@ class CommitmentViewSet(
         methods=["get", "post"],
         permission_classes=[CanAddProgressOrReadOnly],
         filterset_class=None,
+        pagination_class=Pagination,
     )
     def updates(self, request, pk=None):
         commitment = self.get_object()
@@ -397,7 +395,7 @@ class CommitmentViewSet(
         "kind of change, its reason, and each field's old and new value.",
         filters=False,
     )
-    @action(detail=True, filterset_class=None)
+    @action(detail=True, filterset_class=None, pagination_class=Pagination)
     def history(self, request, pk=None):
         commitment = self.get_object()
         records = commitment.history.select_related("history_user").order_by(
