@@ -5,9 +5,12 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from commitments.models import Commitment, Status
+from tests.admin_forms import form_data
+from tests.conftest import authorize
 from tests.factories import (
     AgencyFactory,
     AnnouncementFactory,
@@ -303,15 +306,19 @@ def test_the_etag_covers_the_day(api_client):
     assert other_day.status_code == 200
 
 
-def test_a_list_as_of_a_day_costs_the_same_whatever_its_size(
-    api_client, django_assert_num_queries
+@pytest.mark.parametrize("count", [1, 30])
+@pytest.mark.parametrize("as_of", ["", "as_of=2018-06-15&"])
+def test_a_list_costs_the_same_with_or_without_as_of_whatever_its_size(
+    api_client, django_assert_num_queries, count, as_of
 ):
     supporting = AgencyFactory()
     announcement = AnnouncementFactory()
-    for _ in range(30):
+    for _ in range(count):
         commitment = CommitmentFactory(announcement=announcement, time_bound=True)
         commitment.supporting_agencies.add(supporting)
-        ProgressUpdateFactory.create_batch(2, commitment=commitment)
+        ProgressUpdateFactory.create_batch(
+            2, commitment=commitment, reported_on=datetime.date(2018, 5, 15)
+        )
         commitment.due_in_days = 60
         commitment.deadline_change_reason = "Extended."
         commitment.deadline_changed_on = datetime.date(2018, 5, 1)
@@ -321,21 +328,75 @@ def test_a_list_as_of_a_day_costs_the_same_whatever_its_size(
     with django_assert_num_queries(8):
         # 1. SAVEPOINT: the request's transaction inside the test's
         # 2. COUNT for the page numbers
-        # 3. the page of commitments with their as-of status, due date, final
-        #    assessment, last check, overdue and late as subqueries
+        # 3. the page of commitments (as of the day: with their status, due date,
+        #    final assessment, last check, overdue and late as subqueries)
         # 4. the page's supporting agencies
-        # 5. the page's latest updates as of the day, one per commitment
-        # 6. the page's deadline changes as of the day, with their authors
+        # 5. the page's latest updates (as of the day), one per commitment
+        # 6. the page's deadline changes (as of the day), with their authors
         # 7. those updates' corrections
         # 8. RELEASE SAVEPOINT
         response = api_client.get(
-            "/api/v1/commitments/?as_of=2018-06-15&page_size=100&overdue=true"
-            "&ordering=-due_date"
+            f"/api/v1/commitments/?{as_of}page_size=100&overdue=true&ordering=-due_date"
         )
 
-    results = response.json()["results"]
-    assert len(results) == 30
-    assert all(row["latest_update"]["reported_on"] == "2018-06-01" for row in results)
+    body = response.json()
+    assert body["as_of"] == ("2018-06-15" if as_of else None)
+    results = body["results"]
+    assert len(results) == count
+    assert all(row["latest_update"]["reported_on"] == "2018-05-15" for row in results)
     assert all(len(row["deadline_changes"]) == 1 for row in results)
     assert all(row["last_checked_on"] == "2018-06-01" for row in results)
     assert all(row["is_overdue"] for row in results)
+
+
+def test_a_deadline_moved_through_the_api_reads_as_before_the_day_before(
+    api_client, maintainer
+):
+    commitment = CommitmentFactory(time_bound=True)  # 45 days: due 2018-04-26
+    url = f"/api/v1/commitments/{commitment.pk}/"
+    authorize(api_client, maintainer)
+    new_due = timezone.localdate() + datetime.timedelta(days=30)
+    moved = api_client.patch(
+        url,
+        {
+            "due_in_days": None,
+            "due_date": new_due.isoformat(),
+            "deadline_change_reason": "The agencies asked for more time.",
+        },
+        HTTP_IF_MATCH=api_client.get(url)["ETag"],
+    )
+    assert moved.status_code == 200
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    before = api_client.get(f"{url}?as_of={yesterday.isoformat()}").json()
+    today = api_client.get(f"{url}?as_of={timezone.localdate().isoformat()}").json()
+
+    assert before["due_date"] == "2018-04-26"
+    assert before["deadline_changes"] == []
+    assert before["is_overdue"] is True
+    assert today["due_date"] == new_due.isoformat()
+    assert [change["reason"] for change in today["deadline_changes"]] == [
+        "The agencies asked for more time."
+    ]
+
+
+def test_a_deadline_moved_in_the_admin_reads_as_before_the_day_before(
+    api_client, client, staff_user
+):
+    commitment = CommitmentFactory(time_bound=True)  # 45 days: due 2018-04-26
+    change_url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    client.force_login(staff_user)
+    data = form_data(client.get(change_url))
+    data["due_in_days"] = "60"
+    data["deadline_change_reason"] = "DOJ extended the deadline."
+    assert client.post(change_url, data).status_code == 302
+    url = f"/api/v1/commitments/{commitment.pk}/"
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    before = api_client.get(f"{url}?as_of={yesterday.isoformat()}").json()
+    now = api_client.get(url).json()
+
+    assert before["due_date"] == "2018-04-26"
+    assert before["deadline_changes"] == []
+    assert now["due_date"] == "2018-05-11"
+    assert len(now["deadline_changes"]) == 1
