@@ -400,3 +400,28 @@ def test_a_deadline_moved_in_the_admin_reads_as_before_the_day_before(
     assert before["deadline_changes"] == []
     assert now["due_date"] == "2018-05-11"
     assert len(now["deadline_changes"]) == 1
+
+
+def test_the_schema_declares_as_of_where_it_is_read(api_client):
+    schema = api_client.get("/api/schema/?format=json").json()
+    paths = schema["paths"]
+
+    for path in (
+        "/api/v1/commitments/",
+        "/api/v1/commitments/summary/",
+        "/api/v1/commitments/{id}/",
+    ):
+        (as_of,) = [
+            parameter
+            for parameter in paths[path]["get"]["parameters"]
+            if parameter["name"] == "as_of"
+        ]
+        assert as_of["in"] == "query", path
+        assert as_of["schema"] == {"type": "string", "format": "date"}, path
+    for path in ("/api/v1/commitments/{id}/updates/", "/api/v1/changes/"):
+        names = {parameter["name"] for parameter in paths[path]["get"]["parameters"]}
+        assert "as_of" not in names, path
+    components = schema["components"]["schemas"]
+    for name in ("Commitment", "Summary", "PaginatedCommitmentList"):
+        assert "as_of" in components[name]["required"], name
+        assert components[name]["properties"]["as_of"]["type"] == ["string", "null"]
