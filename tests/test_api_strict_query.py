@@ -153,3 +153,10 @@ def test_the_schema_declares_exactly_the_parameters_each_endpoint_knows(db):
         assert declared == known_query_parameters(view, view.request), (method, path)
         compared += 1
     assert compared > 30
+
+
+@pytest.mark.parametrize("method", ["TRACE", "DELETE"])
+def test_a_method_not_allowed_is_405_whatever_the_query(api_client, records, method):
+    response = api_client.generic(method, "/api/v1/agencies/?page=1&utm_source=x")
+
+    assert response.status_code == 405

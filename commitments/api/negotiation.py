@@ -64,6 +64,13 @@ def formats(renderers):
     return [renderer.format for renderer in renderers]
 
 
+def allows(view, request):
+    """Whether the view has a handler for the method: a method it does not allow
+    is answered 405, whatever the query says."""
+    method = request.method.lower()
+    return method in view.http_method_names and hasattr(view, method)
+
+
 def is_api_v1(request):
     match = getattr(request._request, "resolver_match", None)
     return match is not None and "api" in match.namespaces
@@ -72,7 +79,7 @@ def is_api_v1(request):
 class ContentNegotiation(DefaultContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         view = (request.parser_context or {}).get("view")
-        if view is not None and is_api_v1(request):
+        if view is not None and is_api_v1(request) and allows(view, request):
             self.check_query(request, renderers, view)
         ranges = super().get_accept_list(request)
         refused = [r.split(";")[0].strip() for r in ranges if quality(r) == 0]

@@ -19,10 +19,10 @@ from drf_spectacular.plumbing import (
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import permissions
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.settings import api_settings
 
 from commitments.api.conditional import ConditionalMixin
-from commitments.api.negotiation import formats
 
 ETAG_HEADER = {
     "schema": {"type": "string"},
@@ -139,15 +139,22 @@ class AutoSchema(openapi.AutoSchema):
         return operation
 
     def _get_format_parameters(self):
-        # Every API request knows `format` (commitments.api.negotiation), the
-        # browsable `api` included, not only those with several JSON-free formats.
+        # Every API request knows `format` (commitments.api.negotiation), not only
+        # those with several formats. The enum lists the formats the schema
+        # describes; `api`, the browsable HTML pages, is for people, not clients.
+        served = [
+            renderer.format
+            for renderer in self.view.get_renderers()
+            if not isinstance(renderer, BrowsableAPIRenderer)
+        ]
         return [
             build_parameter_type(
                 name=api_settings.URL_FORMAT_OVERRIDE,
                 schema=build_basic_type(OpenApiTypes.STR),
                 location=OpenApiParameter.QUERY,
-                enum=formats(self.view.get_renderers()),
-                description="The response's format; another value gets 400.",
+                enum=served,
+                description="The response's format (`api`, not listed: the "
+                "browsable HTML pages); another value gets 400.",
             )
         ]
 
@@ -238,7 +245,9 @@ def error_codes(path, method):
         codes = {"400", "406", "415", "429"}
     if path.endswith("/auth/logout/"):
         codes = {"401", "406"}
-    return codes
+    # Query parameters are strict (commitments.api.negotiation): any operation
+    # answers an unknown parameter, or a format it does not serve, with 400.
+    return codes | {"400"}
 
 
 # An empty filter (`?status=&topic=`, as a form sends) means "no filter".
