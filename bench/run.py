@@ -69,8 +69,9 @@ def longest_search(common, max_length, max_words):
     for word in common:
         if word.casefold() in seen or len(words) == max_words - 1:
             continue
-        # Room left for a space and the shortest missing word ("zqx0").
-        if len(" ".join([*words, word])) + 5 > max_length:
+        # Room left for the missing words, each at least "zqx0" and a space.
+        missing = max_words - len(words) - 1
+        if len(" ".join([*words, word])) + 5 * missing > max_length:
             break
         words.append(word)
         seen.add(word.casefold())
