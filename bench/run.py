@@ -135,7 +135,8 @@ def parse_args():
         "--search-only",
         action="store_true",
         help="Only the longest searches the site accepts, at --commitments "
-        '(default 100,000), each timed to its last byte (README, "Limits"). '
+        '(default 100,000), each timed to its last byte (README, "The longest '
+        'search"). '
         "Needs no wrk; its scratch database is ct_bench_search.",
     )
     parser.add_argument(
