@@ -52,7 +52,7 @@ def _boolean(value):
 def commitments_for_export(queryset):
     """Everything a row needs, in one query whatever the number of rows: overdue and
     late computed in SQL, the latest progress update that counts (not retracted)
-    as two subqueries."""
+    as subqueries."""
     latest = (
         ProgressUpdate.objects.counted()
         .filter(commitment=OuterRef("pk"))
@@ -64,6 +64,9 @@ def commitments_for_export(queryset):
         .annotate(
             export_latest_update_on=Subquery(latest.values("reported_on")[:1]),
             export_latest_update_summary=Subquery(latest.values("summary")[:1]),
+            # Not a CSV column (the status column is the commitment's own): the
+            # public list shows what the latest update said.
+            export_latest_update_status=Subquery(latest.values("status")[:1]),
         )
     )
 

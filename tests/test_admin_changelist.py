@@ -72,7 +72,7 @@ def test_list_shows_title_lead_due_date_status_and_overdue(
     assert "Not yet rated" in page
     assert "Fulfilled" in page
     # The 45-day deadline passed with no final assessment: the list marks it.
-    assert 'alt="True"' in page
+    assert '<strong class="overdue-flag">Overdue</strong>' in page
     filters = [spec.title for spec in response.context["cl"].filter_specs]
     assert filters == [
         "status",

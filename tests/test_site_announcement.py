@@ -139,7 +139,7 @@ def test_announcement_page_costs_the_same_queries_whatever_its_size(
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"{5 + extra_commitments} commitments ·" in html
+    assert f"{5 + extra_commitments} commitments</a> ·" in html
 
 
 def test_the_demo_announcement_links_the_release_and_the_article(client):

@@ -3,7 +3,7 @@ import pytest
 # Each status as the method page must present it: value, label and a phrase of
 # its definition (DESIGN.md, "Status vocabulary").
 STATUSES = [
-    ("not_rated", "Not yet rated", "nobody has assessed it yet"),
+    ("not_rated", "Not yet rated", "Nobody has assessed it yet"),
     ("in_progress", "In progress", "Concrete steps are under way"),
     ("stalled", "Stalled", "No movement, or blocked."),
     ("partially_fulfilled", "Partially fulfilled", "Substantially less than"),
