@@ -11,6 +11,7 @@ from the site's CSV; the public list shows it above the form) rather than being
 ignored."""
 
 import datetime
+import functools
 import re
 
 import django_filters
@@ -328,12 +329,16 @@ class CommitmentSiteFilterSet(CommitmentFilterSet):
             # The widgets list the choices again, with the new widget or label.
             for name in ["status", *self.EMPTY_LABELS]:
                 fields[name].widget.choices = fields[name].choices
-            # The three agency menus offer the same agencies: read them once.
-            # The menu lists what its widget holds; a submitted slug is still
-            # looked up in the field's queryset.
-            agencies = [(agency.slug, str(agency)) for agency in Agency.objects.all()]
+            # The three agency menus offer the same agencies: read them once,
+            # when a menu is drawn (the CSV draws none). A submitted slug is
+            # still looked up in the field's queryset.
+            agencies = functools.cache(
+                lambda: [(agency.slug, str(agency)) for agency in Agency.objects.all()]
+            )
             for name in self.AGENCY_MENUS:
-                fields[name].widget.choices = [("", self.EMPTY_LABELS[name]), *agencies]
+                fields[name].widget.choices = functools.partial(
+                    lambda empty: [("", empty), *agencies()], self.EMPTY_LABELS[name]
+                )
         return self._form
 
 

@@ -175,3 +175,46 @@ def test_the_demo_fbi_page_counts_the_nics_and_tip_work_it_supports(client):
     # deadlines.
     assert html.index("3 commitments</a> ·", supports)
     assert html.index("2 late", supports)
+
+
+def test_agency_page_groups_by_announcement_once_and_reads_naturally(client):
+    build_announcement()
+
+    html = client.get("/agencies/fbi/").content.decode()
+
+    led = html.index(
+        '<h2 id="led-heading">Commitments led by the Federal Bureau of '
+        "Investigation</h2>"
+    )
+    group = html.index('<h3 id="led-doj-school-safety-2018-03-12">', led)
+    assert html.index(
+        '<a href="/a/doj-school-safety-2018-03-12/">DOJ plan on school safety and '
+        "gun crime</a>",
+        group,
+    )
+    # The announcement heads the group once; its rows do not repeat it, nor the
+    # lead agency the page is about.
+    assert html.count(">DOJ plan on school safety and gun crime</a>") == 1
+    assert "Led by" not in html
+    assert html.count('class="commitment-item"') == 2
+
+
+def test_supported_commitments_name_who_leads_them(client):
+    build_announcement()
+
+    html = client.get("/agencies/doj/").content.decode()
+
+    supported = html.index(
+        '<h2 id="supported-heading">Commitments led by others, supported by the '
+        "Department of Justice</h2>"
+    )
+    row = html[html.index("Certify NICS record reporting", supported) :]
+    assert "Led by Federal agencies that submit records to NICS" in row[:600]
+
+
+def test_a_collective_party_takes_no_article(client):
+    build_announcement()
+
+    html = client.get("/agencies/states/").content.decode()
+
+    assert '<h2 id="led-heading">Commitments led by State governments</h2>' in html

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from commitments import access
@@ -311,7 +312,7 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     def overdue_marker(self, obj):
         # Words, not Django's tick and cross: a green tick read as "fine".
         if obj.is_overdue:
-            return format_html('<strong class="overdue-flag">Overdue</strong>')
+            return mark_safe('<strong class="overdue-flag">Overdue</strong>')
         return "No"
 
     @admin.display(description="announcement", ordering="announcement__slug")
@@ -383,7 +384,7 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
             "original": commitment,
             "commitment": commitment,
             "form": form,
-            "latest_updates": commitment.updates.select_related("author")[:5],
+            "latest_updates": list(commitment.updates.select_related("author")[:5]),
             "media": self.media + form.media,
         }
         return TemplateResponse(
