@@ -42,6 +42,10 @@ from commitments.models import (
 admin.site.site_header = "Commitment Tracker"
 admin.site.site_title = "Commitment Tracker"
 admin.site.index_title = "Announcements, commitments and their progress"
+# The lists need the width (at 1280 pixels the sidebar squeezed the commitment
+# list's titles to a word a line); the breadcrumbs and the home page lead to
+# every model.
+admin.site.enable_nav_sidebar = False
 
 
 def covers(request, commitment=None):
@@ -212,8 +216,8 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     inlines = [ProgressUpdateInline]
     list_display = [
         "short_title",
-        "lead_agency",
-        "due_date",
+        "lead_agency_name",
+        "due_on",
         "status",
         "overdue_marker",
         "announcement_slug",
@@ -282,7 +286,7 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
             "Status",
             {
                 "description": "The status follows the latest progress update "
-                "below that is not retracted: to change it, add an update. To say "
+                "by date that is not retracted: to change it, add an update. To say "
                 "that it still holds without news, use the action “Confirm the "
                 "status still holds” on the list of commitments.",
                 "fields": ["status", "final_assessed_on", "last_checked_on"],
@@ -307,6 +311,15 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
             obj.title,
             shorten(obj.title, LIST_TITLE_LENGTH),
         )
+
+    @admin.display(description="lead agency", ordering="lead_agency__name")
+    def lead_agency_name(self, obj):
+        name = str(obj.lead_agency)
+        return format_html('<span title="{}">{}</span>', name, shorten(name, 24))
+
+    @admin.display(description="due", ordering="due_date")
+    def due_on(self, obj):
+        return obj.due_date.isoformat() if obj.due_date else "none"
 
     @admin.display(description="overdue")
     def overdue_marker(self, obj):
