@@ -1065,11 +1065,6 @@ class DeadlineChange(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    @property
-    def recorded_at(self):
-        """When the change was entered (changed_on is when the deadline moved)."""
-        return self.created_at
-
     class Meta:
         ordering = DEADLINE_CHANGE_ORDER
         constraints = [
@@ -1093,6 +1088,11 @@ class DeadlineChange(models.Model):
     def save(self, *args, **kwargs):
         self.clean()
         super().save(*args, **kwargs)
+
+    @property
+    def recorded_at(self):
+        """When the change was entered (changed_on is when the deadline moved)."""
+        return self.created_at
 
     def clean(self):
         errors = {}

@@ -207,6 +207,29 @@ def test_saving_only_progress_says_what_was_saved(client, world):
     assert "was changed successfully" not in message
 
 
+def test_correcting_a_published_update_says_so(client, world):
+    commitment = world["nics"]
+    ProgressUpdateFactory(
+        commitment=commitment,
+        reported_on=datetime.date(2018, 5, 2),
+        status=Status.IN_PROGRESS,
+        summary="The certifications began.",
+    )
+    client.force_login(world["editor"])
+    data = form_data(client.get(change_url(commitment)))
+    data["updates-0-summary"] = "The certifications began in April."
+    data["updates-0-correction_note"] = "Added the month."
+
+    response = client.post(change_url(commitment), data)
+
+    assert response.status_code == 302
+    (message,) = messages_of(response)
+    assert message.startswith(
+        "Progress update of 2018-05-02 corrected on “Certify that every federal"
+    )
+    assert "See it on the public page" in message
+
+
 def test_a_maintainers_change_to_the_commitment_keeps_djangos_message(
     client, world, maintainer
 ):

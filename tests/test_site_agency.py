@@ -115,7 +115,7 @@ def test_agency_page_costs_the_same_queries_whatever_its_size(
         )
         supported.supporting_agencies.add(announcement.issuer)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the agency with its parent
         # 3. the commitments it leads or supports, overdue and late, with

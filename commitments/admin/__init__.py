@@ -180,28 +180,24 @@ class ProgressUpdateInline(SuperusersDeleteMixin, admin.TabularInline):
 
 
 def progress_saved_message(commitment, added=(), corrected=()):
-    """What an editor saved, in words: "Progress update of 2018-06-01 added to
-    “…”.", "Progress update of 2018-05-02 corrected on “…”.", with a link to the
-    public page that now shows it."""
+    """What an editor saved, in words, with a link to the public page that now
+    shows it: "Progress update of 2018-06-01 added to “…”.", "Progress update of
+    2018-05-02 corrected on “…”."."""
 
-    def dates(updates):
-        return ", ".join(update.reported_on.isoformat() for update in updates)
+    def updates_of(updates):
+        plural = "s" if len(updates) > 1 else ""
+        dates = ", ".join(update.reported_on.isoformat() for update in updates)
+        return f"update{plural} of {dates}"
 
-    def plural(updates):
-        return "s" if len(updates) > 1 else ""
-
-    parts = []
     if added:
-        parts.append(f"Progress update{plural(added)} of {dates(added)} added")
-    if corrected:
-        parts.append(
-            f"{'progress' if added else 'Progress'} update{plural(corrected)} of "
-            f"{dates(corrected)} corrected"
-        )
+        said = f"Progress {updates_of(added)} added to “{commitment.title}”"
+        if corrected:
+            said += f", and {updates_of(corrected)} corrected"
+    else:
+        said = f"Progress {updates_of(corrected)} corrected on “{commitment.title}”"
     return format_html(
-        '{} on “{}”. <a href="{}">See it on the public page</a>.',
-        " and ".join(parts),
-        commitment.title,
+        '{}. <a href="{}">See it on the public page</a>.',
+        said,
         commitment.get_absolute_url(),
     )
 
