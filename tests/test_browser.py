@@ -20,7 +20,7 @@ from django.core.management import call_command
 from selenium_axe_python import Axe
 
 from commitments.models import Commitment, Status
-from tests.factories import ProgressUpdateFactory, UserFactory
+from tests.factories import CommitmentFactory, ProgressUpdateFactory, UserFactory
 from tests.site_data import build_announcement
 
 pytestmark = pytest.mark.slow
@@ -280,6 +280,19 @@ def test_an_editor_signs_in_adds_progress_and_finds_it_on_the_public_page(
     from selenium.webdriver.support.ui import Select
 
     commitment = load_demo_data()
+    # A part of it that is overdue: due 90 days after the announcement, unrated.
+    overdue = CommitmentFactory(
+        announcement=commitment.announcement,
+        parent=commitment,
+        slug="report-officers-hired",
+        title="Report how many officers were hired, within 90 days",
+        source_quote=commitment.source_quote,
+        lead_agency=commitment.lead_agency,
+        topic=commitment.topic,
+        kind=Commitment.Kind.TIME_BOUND,
+        deadline_text="within 90 days",
+        due_in_days=90,
+    )
     editor = UserFactory(username="desk-editor", is_staff=True)
     editor.set_password("a long browser-test password")
     editor.save()
@@ -292,7 +305,15 @@ def test_an_editor_signs_in_adds_progress_and_finds_it_on_the_public_page(
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
     browser.find_element(By.LINK_TEXT, "Commitments").click()
     overdue_cells = browser.find_elements(By.CSS_SELECTOR, "td.field-overdue_marker")
-    assert {cell.text for cell in overdue_cells} <= {"Overdue", "No"}
+    assert {cell.text for cell in overdue_cells} == {"Overdue", "No"}
+    # Overdue in words, on red; not overdue in plain words.
+    flags = browser.find_elements(
+        By.CSS_SELECTOR, "td.field-overdue_marker .overdue-flag"
+    )
+    assert [flag.text for flag in flags] == ["Overdue"]
+    assert flags[0].value_of_css_property("background-color") == "rgba(186, 33, 33, 1)"
+    if label == "phone":
+        assert_nothing_off_screen(browser, "admin list")
     screenshot(browser, "11-admin-list", label)
 
     add = f"a[href='/admin/commitments/commitment/{commitment.pk}/progress/']"
@@ -306,6 +327,8 @@ def test_an_editor_signs_in_adds_progress_and_finds_it_on_the_public_page(
         "Nothing has moved since the report, says the browser-test desk."
     )
     assert_accessible(browser, "admin add progress")
+    if label == "phone":
+        assert_nothing_off_screen(browser, "admin add progress")
     screenshot(browser, "12-admin-add-progress", label)
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
 
@@ -315,6 +338,12 @@ def test_an_editor_signs_in_adds_progress_and_finds_it_on_the_public_page(
     assert top(browser.find_element(By.ID, "updates-group")) < top(
         browser.find_element(By.XPATH, "//h2[normalize-space()='Who must act']")
     )
+    if label == "desktop":
+        # Every column of the progress table in view at 1280 pixels.
+        assert browser.execute_script(
+            "const t = document.querySelector('#updates-group .tabular');"
+            "return t.scrollWidth <= t.clientWidth"
+        )
     screenshot(browser, "13-admin-saved", label)
 
     browser.find_element(By.LINK_TEXT, "See it on the public page").click()
@@ -325,6 +354,14 @@ def test_an_editor_signs_in_adds_progress_and_finds_it_on_the_public_page(
     assert "by desk-editor." in newest.text
     assert "Recorded on " in newest.text
     check_page(browser, "14-public-page-with-the-progress", label)
+
+    # Its overdue part: status, due date and how overdue, right under the title.
+    browser.find_element(By.LINK_TEXT, overdue.title).click()
+    status_line = browser.find_element(By.CSS_SELECTOR, ".status-line")
+    assert "Overdue" in status_line.text
+    assert "Due 10 June 2018: overdue by" in status_line.text
+    assert top(status_line) < top(browser.find_element(By.TAG_NAME, "blockquote"))
+    check_page(browser, "15-overdue-part", label)
 
 
 def test_a_reader_filters_the_list_with_the_form_and_opens_an_agency(
