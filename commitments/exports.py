@@ -56,6 +56,9 @@ def commitments_for_export(queryset):
         .annotate(
             export_latest_update_on=queryset.latest_update("reported_on"),
             export_latest_update_summary=queryset.latest_update("summary"),
+            # Not a CSV column (the status column is the commitment's own): the
+            # public list shows what the latest update said.
+            export_latest_update_status=queryset.latest_update("status"),
         )
     )
 

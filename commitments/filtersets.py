@@ -11,6 +11,7 @@ from the site's CSV; the public list shows it above the form) rather than being
 ignored."""
 
 import datetime
+import functools
 import re
 
 import django_filters
@@ -300,7 +301,29 @@ class CommitmentSiteFilterSet(CommitmentFilterSet):
     q = SearchFilter(
         label="Search", help_text="Words in the title, description or quote."
     )
-    sort = CommitmentOrderingFilter(fields=ORDERING_FIELDS, label="Order")
+    sort = CommitmentOrderingFilter(
+        fields=ORDERING_FIELDS,
+        label="Order",
+        choices=[
+            ("due_date", "Due date, soonest first"),
+            ("-due_date", "Due date, latest first"),
+            ("-updated_at", "Latest activity first"),
+            ("updated_at", "Oldest activity first"),
+            ("title", "Title, A to Z"),
+            ("-title", "Title, Z to A"),
+            ("status", "Status"),
+            ("-status", "Status, reversed"),
+        ],
+    )
+    # Only on the site: the agency page's "Supports" scorecard counts what an
+    # agency supports without leading, and each of its numbers links to the list
+    # of what it counts.
+    supporting_agency = SlugFilter(
+        queryset=Agency.objects.all(),
+        method="filter_supporting_agency",
+        label="Supported (not led) by",
+        help_text="Commitments this agency supports and another leads.",
+    )
 
     # The form's order: search first, then what narrows the most.
     FORM_ORDER = [
@@ -308,6 +331,7 @@ class CommitmentSiteFilterSet(CommitmentFilterSet):
         "status",
         "agency",
         "lead_agency",
+        "supporting_agency",
         "announcement",
         "topic",
         "kind",
@@ -321,11 +345,13 @@ class CommitmentSiteFilterSet(CommitmentFilterSet):
     EMPTY_LABELS = {
         "agency": "Any agency",
         "lead_agency": "Any lead agency",
+        "supporting_agency": "Any or none",
         "announcement": "Any announcement",
         "topic": "Any topic",
         "kind": "Any kind",
         "sort": "As entered",
     }
+    AGENCY_MENUS = ["agency", "lead_agency", "supporting_agency"]
     YES_NO = {
         "overdue": [
             ("", "Overdue or not"),
@@ -338,6 +364,9 @@ class CommitmentSiteFilterSet(CommitmentFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters = {name: self.filters[name] for name in self.FORM_ORDER}
+
+    def filter_supporting_agency(self, queryset, name, agency):
+        return queryset.supported_by([agency])
 
     @property
     def form(self):
@@ -355,6 +384,16 @@ class CommitmentSiteFilterSet(CommitmentFilterSet):
             # The widgets list the choices again, with the new widget or label.
             for name in ["status", *self.EMPTY_LABELS]:
                 fields[name].widget.choices = fields[name].choices
+            # The three agency menus offer the same agencies: read them once,
+            # when a menu is drawn (the CSV draws none). A submitted slug is
+            # still looked up in the field's queryset.
+            agencies = functools.cache(
+                lambda: [(agency.slug, str(agency)) for agency in Agency.objects.all()]
+            )
+            for name in self.AGENCY_MENUS:
+                fields[name].widget.choices = functools.partial(
+                    lambda empty: [("", empty), *agencies()], self.EMPTY_LABELS[name]
+                )
         return self._form
 
 

@@ -186,8 +186,8 @@ class Status(models.TextChoices):
 
 
 STATUS_DEFINITIONS = {
-    Status.NOT_RATED: "The default: nobody has assessed it yet. It does not mean "
-    "that nothing happened.",
+    Status.NOT_RATED: "Nobody has assessed it yet (every commitment starts here). "
+    "It does not mean that nothing happened.",
     Status.IN_PROGRESS: "Concrete steps are under way: a proposed rule, funding, "
     "staff, a review begun.",
     Status.STALLED: "No movement, or blocked.",
@@ -517,13 +517,18 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     @staticmethod
-    def agencies_q(agencies):
-        """The commitments these agencies (ids or rows) lead or support. Supporting
-        is a subquery rather than a join, so each commitment is selected once."""
+    def supporting_q(agencies):
+        """The commitments these agencies (ids or rows) support, whoever leads
+        them. A subquery rather than a join, so each commitment is selected once."""
         supported = Commitment.supporting_agencies.through.objects.filter(
             agency__in=agencies
         ).values("commitment_id")
-        return Q(lead_agency__in=agencies) | Q(pk__in=supported)
+        return Q(pk__in=supported)
+
+    @classmethod
+    def agencies_q(cls, agencies):
+        """The commitments these agencies (ids or rows) lead or support."""
+        return Q(lead_agency__in=agencies) | cls.supporting_q(agencies)
 
     @staticmethod
     def counted_updates(day=None):
@@ -627,6 +632,14 @@ class CommitmentQuerySet(models.QuerySet):
         """The commitments these agencies lead or support (DESIGN.md, "an agency's
         commitments")."""
         return self.filter(self.agencies_q(agencies))
+
+    def supported_by(self, agencies):
+        """The commitments these agencies support and another leads: what an
+        agency page's "Supports" scorecard counts (`by_supporter` counts the same
+        per agency)."""
+        return self.filter(self.supporting_q(agencies)).exclude(
+            lead_agency__in=agencies
+        )
 
     def _status_count_aggregates(self, today):
         status = self.column("status")
@@ -1216,6 +1229,11 @@ class DeadlineChange(models.Model):
     def save(self, *args, **kwargs):
         self.clean()
         super().save(*args, **kwargs)
+
+    @property
+    def recorded_at(self):
+        """When the change was entered (changed_on is when the deadline moved)."""
+        return self.created_at
 
     def clean(self):
         errors = {}

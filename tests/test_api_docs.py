@@ -89,3 +89,33 @@ def test_schema_generates_without_warnings(tmp_path):
     )
 
     assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3")
+
+
+def test_public_reads_need_no_authentication_and_writes_keep_theirs(api_client):
+    """Swagger UI draws a padlock on an operation unless its security is empty:
+    public reads say `[]` (not `[{}]`, which generated clients read as "a token
+    is needed"), writes and the maintainers' reads name the token."""
+    paths = api_client.get("/api/schema/?format=json").json()["paths"]
+
+    for path, method in [
+        ("/api/v1/", "get"),
+        ("/api/v1/commitments/", "get"),
+        ("/api/v1/commitments/{id}/", "get"),
+        ("/api/v1/commitments/{id}/updates/", "get"),
+        ("/api/v1/commitments/summary/", "get"),
+        ("/api/v1/updates/", "get"),
+        ("/api/v1/statuses/", "get"),
+        ("/api/v1/agencies/", "get"),
+    ]:
+        assert paths[path][method]["security"] == [], (path, method)
+    for path, method in [
+        ("/api/v1/commitments/", "post"),
+        ("/api/v1/commitments/{id}/", "patch"),
+        ("/api/v1/commitments/{id}/updates/", "post"),
+        # Drafts are for maintainers, reads included.
+        ("/api/v1/announcements/{slug}/drafts/", "get"),
+        ("/api/v1/drafts/{id}/", "get"),
+    ]:
+        security = paths[path][method]["security"]
+        assert {"tokenAuth": []} in security, (path, method)
+        assert {} not in security, (path, method)

@@ -33,7 +33,7 @@ def test_statuses_is_a_plain_array_with_definitions(api_client):
         ("fulfilled", "Fulfilled"),
         ("broken", "Broken"),
     ]
-    assert body[0]["definition"].startswith("The default: nobody has assessed it")
+    assert body[0]["definition"].startswith("Nobody has assessed it yet")
     assert body[2]["definition"] == "No movement, or blocked."
     assert all(s["definition"] for s in body)
 

@@ -1,7 +1,9 @@
-"""End to end in a real headless Chromium: a reader goes from the home page to an
-announcement to a commitment by following links, sees the highlighted quote and the
-timeline, and axe-core finds no serious accessibility problem on any of the three
-pages. Screenshots land in test-artifacts/.
+"""End to end in a real headless Chromium, at desktop (1280 px) and phone (390 px)
+widths: a reader goes from the home page through a count to the list it counts, to
+a commitment and to its announcement; an editor signs in, adds progress and finds
+it on the public page. axe-core finds no serious or critical accessibility problem
+on the way. Screenshots of every step land in test-artifacts/ (named
+`NN-step-desktop.png` and `NN-step-phone.png`).
 
 Needs Debian's `chromium` and `chromium-driver`. Without them the test is skipped,
 unless REQUIRE_BROWSER=1 (as CI sets), which makes their absence a failure."""
@@ -17,8 +19,8 @@ from django.conf import settings
 from django.core.management import call_command
 from selenium_axe_python import Axe
 
-from commitments.models import Commitment, Status, normalise_whitespace
-from tests.factories import ProgressUpdateFactory
+from commitments.models import Commitment, Status
+from tests.factories import CommitmentFactory, ProgressUpdateFactory, UserFactory
 from tests.site_data import build_announcement
 
 pytestmark = pytest.mark.slow
@@ -37,6 +39,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--window-size=1280,1000",
 ]
+WIDTHS = {"desktop": 1280, "phone": 390}
 
 
 @pytest.fixture
@@ -69,6 +72,20 @@ def browser(tmp_path):
     driver.quit()
 
 
+def use_width(driver, label):
+    """Lay pages out as a screen this wide does (a phone's viewport for "phone")."""
+    width = WIDTHS[label]
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {
+            "width": width,
+            "height": 900,
+            "deviceScaleFactor": 1,
+            "mobile": label == "phone",
+        },
+    )
+
+
 def load_demo_data():
     """The real fixture when this branch has it, else the same shape from
     factories; either way a commitment (one without progress if there is one) gets
@@ -78,7 +95,7 @@ def load_demo_data():
     else:
         build_announcement()
     top_level = Commitment.objects.filter(parent__isnull=True).select_related(
-        "announcement"
+        "announcement", "lead_agency"
     )
     commitment = (
         top_level.filter(updates__isnull=True).order_by("id").first()
@@ -115,94 +132,245 @@ def assert_accessible(driver, name):
     assert not serious, f"{name}: {axe.report(serious)}"
 
 
-def screenshot(driver, name):
-    """The whole page, not just the window, at desktop and at phone width."""
+def assert_nothing_off_screen(driver, name):
+    """No column, cell or line runs past the right edge of the screen."""
+    overflow = driver.execute_script(
+        "return document.documentElement.scrollWidth - window.innerWidth"
+    )
+    assert overflow <= 0, f"{name}: {overflow} px off-screen to the right"
+
+
+def screenshot(driver, name, label):
+    """The whole page, not just the window."""
     ARTIFACTS.mkdir(exist_ok=True)
-    for suffix, width in [("", 1280), ("-phone", 390)]:
-        driver.set_window_size(width, 1000)
-        size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-        shot = driver.execute_cdp_cmd(
-            "Page.captureScreenshot",
-            {
-                "format": "png",
-                "captureBeyondViewport": True,
-                "clip": {
-                    "x": 0,
-                    "y": 0,
-                    "width": size["width"],
-                    "height": size["height"],
-                    "scale": 1,
-                },
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {
+                "x": 0,
+                "y": 0,
+                "width": size["width"],
+                "height": size["height"],
+                "scale": 1,
             },
-        )
-        (ARTIFACTS / f"{name}{suffix}.png").write_bytes(base64.b64decode(shot["data"]))
-    driver.set_window_size(1280, 1000)
+        },
+    )
+    (ARTIFACTS / f"{name}-{label}.png").write_bytes(base64.b64decode(shot["data"]))
 
 
-def test_a_reader_follows_links_from_home_to_a_commitment(
-    browser, live_server, transactional_db
+def top(element):
+    return element.rect["y"]
+
+
+def check_page(driver, name, label):
+    # A page laid out for this width (a phone's only with the viewport meta tag).
+    assert driver.execute_script("return window.innerWidth") == WIDTHS[label]
+    assert_accessible(driver, name)
+    if label == "phone":
+        assert_nothing_off_screen(driver, name)
+    screenshot(driver, name, label)
+
+
+@pytest.mark.parametrize("label", WIDTHS)
+def test_a_reader_goes_from_a_count_to_a_commitment_and_its_announcement(
+    browser, live_server, transactional_db, label
 ):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     commitment = load_demo_data()
     announcement = commitment.announcement
+    use_width(browser, label)
 
     browser.get(live_server.url + "/")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Commitment Tracker"
     # The first Tab reaches the skip link: the page is usable from the keyboard.
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     assert browser.switch_to.active_element.text == "Skip to content"
-    assert_accessible(browser, "home")
-    screenshot(browser, "home")
+    check_page(browser, "01-home", label)
 
-    browser.find_element(By.LINK_TEXT, announcement.title).click()
+    # A count on the announcement's meter opens the list it counts.
+    counts = browser.find_elements(By.CSS_SELECTOR, ".meter-legend a")
+    count = next(link for link in counts if not link.text.endswith(": 0"))
+    label_text, number = count.text.rsplit(": ", 1)
+    count.click()
+    assert "announcement=" in browser.current_url
+    assert "status=" in browser.current_url
+    summary = browser.find_element(By.ID, "results").text
+    assert summary.startswith(f"{number} commitment")
+    statuses = browser.find_elements(By.CSS_SELECTOR, "table.commitments td .status")
+    # The status column, and each latest update's own status after it.
+    assert label_text in {status.text for status in statuses}
+    assert browser.find_element(
+        By.CSS_SELECTOR, "select[name=announcement] option[selected]"
+    ).get_attribute("value") == (announcement.slug)
+    check_page(browser, "02-list-from-a-count", label)
+
+    browser.find_element(By.CSS_SELECTOR, "table.commitments th a").click()
+    heading = browser.find_element(By.TAG_NAME, "h1")
+    # Status, due date and overdue state come before the quote.
+    status_line = browser.find_element(By.CSS_SELECTOR, ".status-line")
+    assert status_line.find_element(By.CSS_SELECTOR, ".status").text == label_text
+    assert (
+        top(heading)
+        < top(status_line)
+        < top(browser.find_element(By.TAG_NAME, "blockquote"))
+    )
+    assert "Due" in status_line.text or "No due date" in status_line.text
+    check_page(browser, "03-commitment", label)
+
+    crumbs = browser.find_element(By.CSS_SELECTOR, ".breadcrumbs")
+    crumbs.find_element(By.LINK_TEXT, announcement.title).click()
     assert browser.find_element(By.TAG_NAME, "h1").text == announcement.title
-    marks = browser.find_elements(By.CSS_SELECTOR, ".announcement-body mark a")
-    assert marks, "no highlighted quote on the announcement page"
-    permalink = f"/a/{announcement.slug}/{commitment.slug}/"
-    # Its quote is marked where it stands in the text, and linked.
-    browser.find_element(By.ID, f"quote-{commitment.slug}")
-    linked = browser.find_elements(
-        By.CSS_SELECTOR, f".announcement-body a[href='{permalink}']"
-    )
-    assert linked
-    assert_accessible(browser, "announcement")
-    screenshot(browser, "announcement")
-
-    browser.find_element(By.LINK_TEXT, commitment.title).click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == commitment.title
-    quote = browser.find_element(By.CSS_SELECTOR, "blockquote mark").text
-    assert normalise_whitespace(quote) == normalise_whitespace(commitment.source_quote)
-    entries = browser.find_elements(By.CSS_SELECTOR, "ol.timeline > li")
-    dates = [
-        entry.find_element(By.TAG_NAME, "time").get_attribute("datetime")
-        for entry in entries
+    jump = browser.find_element(By.LINK_TEXT, "Jump to its commitments")
+    assert top(jump) < top(browser.find_element(By.ID, "text-heading"))
+    # Overlapping quotes link every commitment they belong to, and footnotes
+    # are met in reading order.
+    for overlap in browser.find_elements(By.CSS_SELECTOR, "mark.quote-overlap"):
+        references = overlap.find_elements(
+            By.XPATH, "following-sibling::a[@class='quote-ref']"
+        )
+        assert len(references) >= 2
+    numbers = [
+        int(ref.get_attribute("textContent").split("]")[0].lstrip("["))
+        for ref in browser.find_elements(By.CSS_SELECTOR, ".quote-ref sup")
     ]
-    assert dates == sorted(dates, reverse=True)  # newest first
-    texts = [entry.text for entry in entries]
-    newer = next(i for i, text in enumerate(texts) if "Half of it was done" in text)
-    older = next(i for i, text in enumerate(texts) if "first steps" in text)
-    assert newer < older
-    assert "Partially fulfilled" in texts[newer]
-    assert "In progress" in texts[older]
-    evidence = entries[newer].find_element(By.PARTIAL_LINK_TEXT, "Evidence")
-    assert evidence.get_attribute("href") == (
-        "https://www.justice.gov/opa/browser-test-evidence"
+    first_seen = list(dict.fromkeys(numbers))
+    assert first_seen == sorted(first_seen)
+    if DEMO_FIXTURE.exists():
+        caption = browser.find_element(By.CSS_SELECTOR, ".article-caption")
+        dateline = browser.find_element(By.CSS_SELECTOR, ".article-dateline")
+        assert top(caption) < top(dateline)
+        assert dateline.text == "March 14, 2018"
+    check_page(browser, "04-announcement", label)
+    jump.click()
+    assert browser.current_url.endswith("#commitments-heading")
+    assert (
+        browser.execute_script(
+            "return document.getElementById('commitments-heading')"
+            ".getBoundingClientRect().top"
+        )
+        < 100
     )
-    status = browser.find_element(By.CSS_SELECTOR, ".status-line .status").text
-    # The status is that of the newest update.
-    assert status == entries[0].find_element(By.CSS_SELECTOR, ".status").text
-    assert_accessible(browser, "commitment")
-    screenshot(browser, "commitment")
+
+    browser.get(live_server.url + f"/agencies/{commitment.lead_agency.slug}/")
+    assert browser.find_elements(By.CSS_SELECTOR, ".announcement-group h3")
+    check_page(browser, "05-agency", label)
+
+    browser.get(live_server.url + "/agencies/")
+    # On a phone every cell of the table stays on screen, labelled.
+    overdue = browser.find_element(By.CSS_SELECTOR, "td[data-label='Overdue (led)']")
+    assert overdue.is_displayed()
+    assert overdue.rect["x"] + overdue.rect["width"] <= WIDTHS[label]
+    check_page(browser, "06-agencies", label)
+
+    browser.get(live_server.url + "/method/")
+    browser.find_element(By.ID, "report-heading")
+    check_page(browser, "07-method", label)
 
 
-def test_a_reader_filters_the_list_and_opens_an_agency(
+@pytest.mark.parametrize("label", WIDTHS)
+def test_an_editor_signs_in_adds_progress_and_finds_it_on_the_public_page(
+    browser, live_server, transactional_db, label
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    commitment = load_demo_data()
+    # A part of it that is overdue: due 90 days after the announcement, unrated.
+    overdue = CommitmentFactory(
+        announcement=commitment.announcement,
+        parent=commitment,
+        slug="report-officers-hired",
+        title="Report how many officers were hired, within 90 days",
+        source_quote=commitment.source_quote,
+        lead_agency=commitment.lead_agency,
+        topic=commitment.topic,
+        kind=Commitment.Kind.TIME_BOUND,
+        deadline_text="within 90 days",
+        due_in_days=90,
+    )
+    editor = UserFactory(username="desk-editor", is_staff=True)
+    editor.set_password("a long browser-test password")
+    editor.save()
+    commitment.lead_agency.editors.add(editor)
+    use_width(browser, label)
+
+    browser.get(live_server.url + "/admin/")
+    browser.find_element(By.ID, "id_username").send_keys("desk-editor")
+    browser.find_element(By.ID, "id_password").send_keys("a long browser-test password")
+    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    browser.find_element(By.LINK_TEXT, "Commitments").click()
+    overdue_cells = browser.find_elements(By.CSS_SELECTOR, "td.field-overdue_marker")
+    assert {cell.text for cell in overdue_cells} == {"Overdue", "No"}
+    # Overdue in words, on red; not overdue in plain words.
+    flags = browser.find_elements(
+        By.CSS_SELECTOR, "td.field-overdue_marker .overdue-flag"
+    )
+    assert [flag.text for flag in flags] == ["Overdue"]
+    assert flags[0].value_of_css_property("background-color") == "rgba(186, 33, 33, 1)"
+    if label == "phone":
+        assert_nothing_off_screen(browser, "admin list")
+    screenshot(browser, "11-admin-list", label)
+
+    add = f"a[href='/admin/commitments/commitment/{commitment.pk}/progress/']"
+    browser.find_element(By.CSS_SELECTOR, add).click()
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Add progress to")
+    reported_on = browser.find_element(By.ID, "id_reported_on")
+    reported_on.clear()
+    reported_on.send_keys("2024-01-15")
+    Select(browser.find_element(By.ID, "id_status")).select_by_value("stalled")
+    browser.find_element(By.ID, "id_summary").send_keys(
+        "Nothing has moved since the report, says the browser-test desk."
+    )
+    assert_accessible(browser, "admin add progress")
+    if label == "phone":
+        assert_nothing_off_screen(browser, "admin add progress")
+    screenshot(browser, "12-admin-add-progress", label)
+    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+
+    message = browser.find_element(By.CSS_SELECTOR, ".messagelist").text
+    assert message.startswith("Progress update of 2024-01-15 added to")
+    # The change page opens with the progress for an editor.
+    assert top(browser.find_element(By.ID, "updates-group")) < top(
+        browser.find_element(By.XPATH, "//h2[normalize-space()='Who must act']")
+    )
+    if label == "desktop":
+        # Every column of the progress table in view at 1280 pixels.
+        assert browser.execute_script(
+            "const t = document.querySelector('#updates-group .tabular');"
+            "return t.scrollWidth <= t.clientWidth"
+        )
+    screenshot(browser, "13-admin-saved", label)
+
+    browser.find_element(By.LINK_TEXT, "See it on the public page").click()
+    status = browser.find_element(By.CSS_SELECTOR, ".status-line .status")
+    assert status.text == "Stalled"
+    newest = browser.find_element(By.CSS_SELECTOR, "ol.timeline > li")
+    assert "Nothing has moved since the report" in newest.text
+    assert "by desk-editor." in newest.text
+    assert "Recorded on " in newest.text
+    check_page(browser, "14-public-page-with-the-progress", label)
+
+    # Its overdue part: status, due date and how overdue, right under the title.
+    browser.find_element(By.LINK_TEXT, overdue.title).click()
+    status_line = browser.find_element(By.CSS_SELECTOR, ".status-line")
+    assert "Overdue" in status_line.text
+    assert "Due 10 June 2018: overdue by" in status_line.text
+    assert top(status_line) < top(browser.find_element(By.TAG_NAME, "blockquote"))
+    check_page(browser, "15-overdue-part", label)
+
+
+def test_a_reader_filters_the_list_with_the_form_and_opens_an_agency(
     browser, live_server, transactional_db
 ):
     from selenium.webdriver.common.by import By
 
     load_demo_data()
+    use_width(browser, "desktop")
 
     browser.get(live_server.url + "/")
     browser.find_element(By.LINK_TEXT, "All commitments").click()
@@ -215,19 +383,50 @@ def test_a_reader_filters_the_list_and_opens_an_agency(
     assert "q=the" in browser.current_url
     csv_link = browser.find_element(By.PARTIAL_LINK_TEXT, "as CSV")
     assert "status=in_progress" in csv_link.get_attribute("href")
-    statuses = browser.find_elements(By.CSS_SELECTOR, "table.commitments .status")
+    statuses = browser.find_elements(
+        By.CSS_SELECTOR, "table.commitments td[data-label='Status'] > .status"
+    )
     assert statuses
     assert {status.text for status in statuses} == {"In progress"}
     assert_accessible(browser, "list")
-    screenshot(browser, "list")
 
     browser.find_element(By.CSS_SELECTOR, "table.commitments td a").click()
     assert browser.find_element(By.ID, "scorecard-heading").text == "Scorecard"
     assert_accessible(browser, "agency")
-    screenshot(browser, "agency")
 
     browser.find_element(By.LINK_TEXT, "Statuses & method").click()
     assert_accessible(browser, "method")
+
+
+def test_the_api_docs_show_padlocks_only_on_writes(
+    browser, live_server, transactional_db
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    use_width(browser, "desktop")
+    browser.get(live_server.url + "/api/docs/")
+    WebDriverWait(browser, 20).until(
+        lambda driver: driver.find_elements(By.CSS_SELECTOR, ".opblock-get")
+    )
+
+    reads = browser.find_elements(By.CSS_SELECTOR, ".opblock-get")
+    writes = browser.find_elements(By.CSS_SELECTOR, ".opblock-post, .opblock-patch")
+    public_reads = [
+        read
+        for read in reads
+        if "/drafts/"
+        not in read.find_element(By.CSS_SELECTOR, ".opblock-summary-path").text
+    ]
+    assert public_reads
+    for read in public_reads:
+        assert not read.find_elements(By.CSS_SELECTOR, ".authorization__btn")
+    assert all(
+        write.find_elements(By.CSS_SELECTOR, ".authorization__btn")
+        for write in writes
+        if "/auth/token/" not in write.text
+    )
+    screenshot(browser, "21-api-docs", "desktop")
 
 
 def csp_violations(driver):
@@ -262,6 +461,10 @@ def test_the_api_docs_and_the_admin_work_under_their_policies(
     wait.until(expected_conditions.url_to_be(live_server.url + "/admin/"))
     commitment = Commitment.objects.order_by("id").first()
     browser.get(f"{live_server.url}/admin/commitments/commitment/")
+    browser.get(
+        f"{live_server.url}/admin/commitments/commitment/{commitment.pk}/progress/"
+    )
+    assert browser.find_elements(By.CSS_SELECTOR, "form#progressupdate_form")
     browser.get(
         f"{live_server.url}/admin/commitments/commitment/{commitment.pk}/change/"
     )

@@ -64,7 +64,7 @@ def test_supported_commitments_count_apart_with_their_overdue(client):
     html = client.get("/agencies/fbi/").content.decode()
 
     supports = html.index('<h3 id="supports-heading">Supports 1</h3>')
-    assert html.index("1 commitment ·", supports)
+    assert html.index("1 commitment</a> ·", supports)
     assert html.index("1 overdue", supports)
     assert '<h3 id="leads-heading">Leads 2</h3>' in html
 
@@ -85,8 +85,10 @@ def test_agency_list_counts_what_each_leads_and_supports(client):
 
     def row(name):
         start = html.index(f">{name}</a>")
-        cells = html[start : html.index("</tr>", start)].split('<td class="num">')
-        return [int(cell.split("<")[0]) for cell in cells[1:]]
+        row = html[start : html.index("</tr>", start)]
+        return [
+            int(n) for n in re.findall(r'<td class="num"[^>]*><a [^>]*>(\d+)<', row)
+        ]
 
     # Leads, overdue, late; supports, overdue, late.
     # It supports the NICS certification, which was met late.
@@ -131,6 +133,9 @@ def test_agency_page_costs_the_same_queries_whatever_its_size(
     assert f"Leads {1 + 2 * extra_commitments}</h3>" in html
     assert "Supports 1</h3>" in html
     assert html.count('class="commitment-item') == 2 + 2 * extra_commitments
+    # Each announcement heads its commitments once in each section.
+    assert html.count('id="led-doj-school-safety-2018-03-12"') == 1
+    assert html.count('id="supported-doj-school-safety-2018-03-12"') == 1
 
 
 @pytest.mark.parametrize("extra_commitments", [0, 30])
@@ -150,11 +155,11 @@ def test_agency_list_costs_the_same_queries_whatever_its_size(
     assert response.status_code == 200
     # The DOJ's row: it leads the commission and the extra commitments.
     assert re.search(
-        rf"Department of Justice</a> \(DOJ\)</th>\s*<td>Federal</td>\s*"
-        rf'<td class="num">{1 + extra_commitments}</td>',
+        rf"Department of Justice</a> \(DOJ\)</th>\s*<td [^>]*>Federal</td>\s*"
+        rf'<td class="num" data-label="Leads"><a href="/commitments/\?lead_agency=doj">'
+        rf"{1 + extra_commitments}</a></td>",
         response.content.decode(),
     )
-    assert '<td class="num">1</td>' in response.content.decode()
 
 
 def test_the_demo_fbi_page_counts_the_nics_and_tip_work_it_supports(client):
@@ -168,5 +173,48 @@ def test_the_demo_fbi_page_counts_the_nics_and_tip_work_it_supports(client):
     supports = html.index('<h3 id="supports-heading">Supports 3</h3>')
     # The certification and the tip review were both assessed after their
     # deadlines.
-    assert html.index("3 commitments ·", supports)
+    assert html.index("3 commitments</a> ·", supports)
     assert html.index("2 late", supports)
+
+
+def test_agency_page_groups_by_announcement_once_and_reads_naturally(client):
+    build_announcement()
+
+    html = client.get("/agencies/fbi/").content.decode()
+
+    led = html.index(
+        '<h2 id="led-heading">Commitments led by the Federal Bureau of '
+        "Investigation</h2>"
+    )
+    group = html.index('<h3 id="led-doj-school-safety-2018-03-12">', led)
+    assert html.index(
+        '<a href="/a/doj-school-safety-2018-03-12/">DOJ plan on school safety and '
+        "gun crime</a>",
+        group,
+    )
+    # The announcement heads the group once; its rows do not repeat it, nor the
+    # lead agency the page is about.
+    assert html.count(">DOJ plan on school safety and gun crime</a>") == 1
+    assert "Led by" not in html
+    assert html.count('class="commitment-item"') == 2
+
+
+def test_supported_commitments_name_who_leads_them(client):
+    build_announcement()
+
+    html = client.get("/agencies/doj/").content.decode()
+
+    supported = html.index(
+        '<h2 id="supported-heading">Commitments led by others, supported by the '
+        "Department of Justice</h2>"
+    )
+    row = html[html.index("Certify NICS record reporting", supported) :]
+    assert "Led by Federal agencies that submit records to NICS" in row[:600]
+
+
+def test_a_collective_party_takes_no_article(client):
+    build_announcement()
+
+    html = client.get("/agencies/states/").content.decode()
+
+    assert '<h2 id="led-heading">Commitments led by State governments</h2>' in html

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -139,7 +141,7 @@ def test_announcement_page_costs_the_same_queries_whatever_its_size(
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"{5 + extra_commitments} commitments ·" in html
+    assert f"{5 + extra_commitments} commitments</a> ·" in html
 
 
 def test_the_demo_announcement_links_the_release_and_the_article(client):
@@ -158,3 +160,55 @@ def test_the_demo_announcement_links_the_release_and_the_article(client):
         'prosecute-gun-crimes-assist-arming-school-officials/">Read it on '
         "freebeacon.com</a>"
     ) in html
+
+
+def test_the_top_of_the_page_jumps_to_its_commitments(client):
+    build_announcement()
+
+    html = client.get(URL).content.decode()
+
+    jump = html.index('<a href="#commitments-heading">Jump to its commitments</a>')
+    assert jump < html.index('id="text-heading"')
+    assert 'id="commitments-heading"' in html
+
+
+def test_each_status_group_links_to_its_list(client):
+    build_announcement()
+
+    html = client.get(URL).content.decode()
+
+    assert (
+        '<a class="count" href="/commitments/?announcement='
+        'doj-school-safety-2018-03-12&amp;status=not_rated">3 commitments</a>'
+    ) in html
+
+
+def test_the_demo_article_keeps_its_caption_and_date_line_apart(client):
+    call_command("loaddata", "doj-2018-03-12", verbosity=0)
+
+    html = client.get(URL).content.decode()
+
+    assert (
+        '<h3 class="article-headline">DOJ Announces Plan to Prosecute More Gun '
+        "Crimes, Assist in Arming School Officials</h3>"
+    ) in html
+    assert (
+        '<p class="article-standfirst">&#x27;No child should have to fear going to '
+        "school or walking the streets of their neighborhood&#x27;</p>"
+    ) in html
+    assert (
+        '<p class="article-caption">U.S. Attorney General Jeff Sessions / Getty '
+        'Images</p>\n    <p class="article-dateline">March 14, 2018</p>'
+    ) in html
+
+
+def test_the_demo_footnotes_are_met_in_reading_order(client):
+    call_command("loaddata", "doj-2018-03-12", verbosity=0)
+
+    html = client.get(URL).content.decode()
+
+    body = html[html.index('class="announcement-body"') : html.index("</section>")]
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]</sup>", body)]
+    first_seen = list(dict.fromkeys(numbers))
+    assert first_seen == sorted(first_seen)
+    assert set(first_seen) == set(range(1, len(first_seen) + 1))

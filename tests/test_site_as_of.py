@@ -122,3 +122,20 @@ def test_pages_ignore_unknown_parameters(client):
 
     for path in ("/commitments/", commitment.get_absolute_url()):
         assert client.get(f"{path}?utm_source=newsletter").status_code == 200
+
+
+def test_an_agency_page_as_of_a_day_links_its_counts_to_lists_of_that_day(client):
+    commitment = CommitmentFactory(announcement__issuer__slug="fbi")
+    ProgressUpdateFactory(commitment=commitment, reported_on=datetime.date(2018, 9, 1))
+
+    page = client.get("/agencies/fbi/?as_of=2018-10-01").content.decode()
+    linked = client.get(
+        "/commitments/?lead_agency=fbi&as_of=2018-10-01&status=in_progress"
+    )
+
+    assert (
+        "/commitments/?lead_agency=fbi&amp;as_of=2018-10-01&amp;status=in_progress"
+        in page
+    )
+    assert linked.status_code == 200
+    assert commitment.title in linked.content.decode()

@@ -67,7 +67,7 @@ def test_a_deadline_change_is_on_the_timeline_with_when_what_why_and_who(client)
     entry = html[change : html.index("</li>", change)]
     assert "Deadline changed" in entry
     assert "26 April 2018 → 11 May 2018: Extended by the Attorney General." in entry
-    assert "Recorded by desk" in entry
+    assert "by desk." in entry
 
 
 def test_an_overdue_commitment_says_by_how_much_and_links_its_parent(client):
@@ -138,3 +138,68 @@ def test_permalink_costs_the_same_queries_whatever_its_timeline_and_parts(
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('href="/a/doj-school-safety-2018-03-12/part-') == extra
+
+
+def test_status_due_date_and_overdue_come_right_under_the_title(client):
+    build_announcement()
+
+    html = client.get(
+        "/a/doj-school-safety-2018-03-12/fbi-nics-certification/"
+    ).content.decode()
+
+    title = html.index("<h1>FBI certifies its NICS reporting</h1>")
+    line = html[title : html.index("</p>", title)]
+    assert '<span class="status status-not_rated">Not yet rated</span>' in line
+    assert '<strong class="flag flag-overdue">Overdue</strong>' in line
+    assert 'Due <time datetime="2018-04-26">26 April 2018</time>: overdue by ' in line
+    assert html.index("<blockquote") > title + len(line)
+
+
+def test_a_commitment_met_late_says_so_under_its_title(client):
+    build_announcement()
+
+    html = client.get(URL).content.decode()
+
+    line = html[html.index("<h1>") : html.index("<blockquote")]
+    assert (
+        'Due <time datetime="2018-04-26">26 April 2018</time>: assessed 36 days late'
+        in line
+    )
+
+
+def test_the_definition_line_reads_as_a_sentence(client):
+    build_announcement()
+
+    html = client.get(
+        "/a/doj-school-safety-2018-03-12/state-reporting/"
+    ).content.decode()
+
+    assert (
+        "<strong>Not yet rated</strong> means: Nobody has assessed it yet (every "
+        "commitment starts here). It does not mean that nothing happened."
+    ) in html
+    assert "means: The default" not in html
+
+
+def test_each_timeline_entry_says_who_recorded_it_and_when(client):
+    announcement = build_announcement()
+    commitment = announcement.commitments.get(slug="nics-certification")
+    ProgressUpdateFactory(
+        commitment=commitment,
+        reported_on=datetime.date(2018, 7, 1),
+        summary="Checked again by the desk.",
+        author=UserFactory(username="desk"),
+        created_at=datetime.datetime(2024, 5, 6, 12, 0, tzinfo=datetime.UTC),
+    )
+
+    html = client.get(URL).content.decode()
+
+    entry = html[html.index("Checked again by the desk.") :]
+    entry = entry[: entry.index("</li>")]
+    assert (
+        'Recorded on <time datetime="2024-05-06T12:00:00+00:00">6 May 2024</time> '
+        "by desk."
+    ) in entry
+    # The demo's rows were loaded without an author.
+    fixture_row = html[html.index("Every submitting agency has certified") :]
+    assert "by the tracker's editors." in fixture_row[:800]

@@ -73,7 +73,7 @@ def test_home_costs_the_same_queries_whatever_the_number_of_commitments(
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"{5 + extra_commitments} commitments ·" in html
+    assert f"{5 + extra_commitments} commitments</a> ·" in html
     assert "Every submitting agency has certified or filed a plan." in html
 
 

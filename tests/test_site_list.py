@@ -1,14 +1,20 @@
+import datetime
 import re
 
 import pytest
 
+from commitments.models import Agency, Status
+from tests.factories import ProgressUpdateFactory
 from tests.site_data import build_announcement
 
 pytestmark = pytest.mark.django_db
 
 
 def listed_titles(response):
-    html = response.content.decode()
+    return listed_titles_of(response.content.decode())
+
+
+def listed_titles_of(html):
     return re.findall(r'<th scope="row"><a href="/a/[^"]+">([^<]+)</a>', html)
 
 
@@ -161,18 +167,123 @@ def test_list_costs_the_same_queries_whatever_its_size(
 ):
     build_announcement(extra_commitments=extra_commitments)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the agency filter's agency, by its slug
         # 3. the count of matching commitments (pagination)
-        # 4. the page of commitments, overdue, late and latest update, with
-        #    announcement, lead agency and topic
-        # 5.-8. the choices the form offers: agencies (for agency and for lead
-        #    agency), announcements, topics
-        # 9. RELEASE SAVEPOINT
+        # 4. the page of commitments, overdue, late and latest update (date,
+        #    status, summary), with announcement, lead agency and topic
+        # 5. the agencies, once for the three agency menus
+        # 6. the announcements the form offers
+        # 7. the topics the form offers
+        # 8. RELEASE SAVEPOINT
         response = client.get("/commitments/?agency=doj&status=not_rated&q=commi")
 
     assert response.status_code == 200
     assert listed_titles(response) == [
         "Fully participate in the Federal Commission on School Safety"
     ] + [f"Extra commitment {n}" for n in range(extra_commitments)]
+
+
+def test_the_form_offers_due_dates_announcement_kind_and_sorting(client):
+    build_announcement()
+
+    html = client.get("/commitments/").content.decode()
+
+    assert '<input type="date" name="due_after"' in html
+    assert '<input type="date" name="due_before"' in html
+    assert '<option value="doj-school-safety-2018-03-12">' in html
+    assert '<option value="time_bound">' in html
+    for value, label in [
+        ("due_date", "Due date, soonest first"),
+        ("-updated_at", "Latest activity first"),
+        ("title", "Title, A to Z"),
+        ("status", "Status"),
+    ]:
+        assert f'<option value="{value}">{label}</option>' in html
+    # Each field's help is on the page, where its aria-describedby points.
+    assert '<small id="id_overdue_helptext">' in html
+
+
+def test_the_form_shows_the_filters_in_use(client):
+    build_announcement()
+
+    html = client.get(
+        "/commitments/?due_after=2018-04-01&kind=time_bound&sort=-updated_at"
+        "&announcement=doj-school-safety-2018-03-12&lead_agency=fbi"
+    ).content.decode()
+
+    assert 'name="due_after" value="2018-04-01"' in html
+    assert '<option value="time_bound" selected>' in html
+    assert '<option value="-updated_at" selected>' in html
+    assert '<option value="doj-school-safety-2018-03-12" selected>' in html
+    lead_menu = html[
+        html.index('name="lead_agency"') : html.index(
+            "</select>", html.index('name="lead_agency"')
+        )
+    ]
+    assert '<option value="fbi" selected>' in lead_menu
+    assert listed_titles_of(html) == ["FBI certifies its NICS reporting"]
+
+
+def test_sorts_by_due_date_and_by_latest_activity(client):
+    build_announcement()
+
+    by_due = listed_titles(client.get("/commitments/?sort=due_date"))
+
+    # Due first the immediate review (12 March), then the two 45-day ones; those
+    # without a due date come last.
+    assert by_due[:3] == [
+        "Review how violent crime tips are handled",
+        "Certify NICS record reporting within 45 days",
+        "FBI certifies its NICS reporting",
+    ]
+    assert set(by_due[3:]) == {
+        "States improve their reporting of disqualifying records",
+        "Fully participate in the Federal Commission on School Safety",
+    }
+
+
+def test_the_latest_update_column_says_what_happened(client):
+    build_announcement()
+
+    html = client.get("/commitments/?announcement=doj-school-safety-2018-03-12").content
+    html = html.decode()
+
+    row = html[html.index(">Certify NICS record") :]
+    row = row[: row.index("</tr>")]
+    cell = row[row.index('data-label="Latest update"') :]
+    assert '<time datetime="2018-06-01">1 Jun 2018</time>' in cell
+    assert '<span class="status status-fulfilled">Fulfilled</span>' in cell
+    assert "Every submitting agency has certified or filed a plan." in cell
+    quiet = html[html.index(">States improve their reporting") :]
+    assert "None yet" in quiet[: quiet.index("</tr>")]
+
+
+def test_the_latest_update_shows_only_its_first_words(client):
+    announcement = build_announcement()
+    ProgressUpdateFactory(
+        commitment=announcement.commitments.get(slug="state-reporting"),
+        reported_on=datetime.date(2018, 9, 1),
+        status=Status.STALLED,
+        summary=" ".join(f"word{n}" for n in range(40)),
+        author=None,
+    )
+
+    html = client.get("/commitments/?status=stalled").content.decode()
+
+    assert "word0 word1" in html
+    assert "word11 …" in html
+    assert "word12" not in html
+
+
+def test_filters_what_an_agency_supports_without_leading(client):
+    announcement = build_announcement()
+    # The DOJ both leads and lists itself among the supporters here: it is led.
+    announcement.commitments.get(
+        slug="commission-participation"
+    ).supporting_agencies.add(Agency.objects.get(slug="doj"))
+
+    response = client.get("/commitments/?supporting_agency=doj")
+
+    assert listed_titles(response) == ["Certify NICS record reporting within 45 days"]

@@ -270,6 +270,11 @@ if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
 # Logs go to stdout, one line per request (tracker.middleware), each line of a
 # request carrying its request id.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+
+# The method page (/method/) tells readers where to report an error and how often
+# the record is reviewed.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
+REVIEW_INTERVAL_DAYS = env.int("REVIEW_INTERVAL_DAYS", default=30)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,10 +11,12 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from commitments import access
@@ -22,6 +24,7 @@ from commitments.admin.forms import (
     CommitmentAdminForm,
     ProgressUpdateForm,
     RetractForm,
+    shorten,
 )
 from commitments.intake import IntakeError
 from commitments.models import (
@@ -39,6 +42,10 @@ from commitments.models import (
 admin.site.site_header = "Commitment Tracker"
 admin.site.site_title = "Commitment Tracker"
 admin.site.index_title = "Announcements, commitments and their progress"
+# The lists need the width (at 1280 pixels the sidebar squeezed the commitment
+# list's titles to a word a line); the breadcrumbs and the home page lead to
+# every model.
+admin.site.enable_nav_sidebar = False
 
 
 def covers(request, commitment=None):
@@ -172,17 +179,47 @@ class ProgressUpdateInline(SuperusersDeleteMixin, admin.TabularInline):
         return with_record(super().get_queryset(request))
 
 
+def progress_saved_message(commitment, added=(), corrected=()):
+    """What an editor saved, in words, with a link to the public page that now
+    shows it: "Progress update of 2018-06-01 added to “…”.", "Progress update of
+    2018-05-02 corrected on “…”."."""
+
+    def updates_of(updates):
+        plural = "s" if len(updates) > 1 else ""
+        dates = ", ".join(update.reported_on.isoformat() for update in updates)
+        return f"update{plural} of {dates}"
+
+    if added:
+        said = f"Progress {updates_of(added)} added to “{commitment.title}”"
+        if corrected:
+            said += f", and {updates_of(corrected)} corrected"
+    else:
+        said = f"Progress {updates_of(corrected)} corrected on “{commitment.title}”"
+    return format_html(
+        '{}. <a href="{}">See it on the public page</a>.',
+        said,
+        commitment.get_absolute_url(),
+    )
+
+
+# Titles in the list are cut to this many characters (the full title is in the
+# link's tooltip), so a row fits on one or two lines at 1280 pixels.
+LIST_TITLE_LENGTH = 70
+
+
 class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
     form = CommitmentAdminForm
     inlines = [ProgressUpdateInline]
     list_display = [
-        "title",
-        "lead_agency",
-        "due_date",
+        "short_title",
+        "lead_agency_name",
+        "due_on",
         "status",
         "overdue_marker",
-        "announcement",
+        "announcement_slug",
+        "add_progress_link",
     ]
+    list_display_links = ["short_title"]
     list_filter = [
         "status",
         ("lead_agency", admin.RelatedOnlyFieldListFilter),
@@ -245,7 +282,7 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
             "Status",
             {
                 "description": "The status follows the latest progress update "
-                "below that is not retracted: to change it, add an update. To say "
+                "by date that is not retracted: to change it, add an update. To say "
                 "that it still holds without news, use the action “Confirm the "
                 "status still holds” on the list of commitments.",
                 "fields": ["status", "final_assessed_on", "last_checked_on"],
@@ -260,9 +297,128 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
         ),
     ]
 
-    @admin.display(boolean=True, description="overdue")
+    class Media:
+        css = {"all": ["commitments/admin.css"]}
+
+    @admin.display(description="title", ordering="title")
+    def short_title(self, obj):
+        return format_html(
+            '<span title="{}">{}</span>',
+            obj.title,
+            shorten(obj.title, LIST_TITLE_LENGTH),
+        )
+
+    @admin.display(description="lead agency", ordering="lead_agency__name")
+    def lead_agency_name(self, obj):
+        name = str(obj.lead_agency)
+        return format_html('<span title="{}">{}</span>', name, shorten(name, 24))
+
+    @admin.display(description="due", ordering="due_date")
+    def due_on(self, obj):
+        return obj.due_date.isoformat() if obj.due_date else "none"
+
+    @admin.display(description="overdue")
     def overdue_marker(self, obj):
-        return obj.is_overdue
+        # Words, not Django's tick and cross: a green tick read as "fine".
+        if obj.is_overdue:
+            return mark_safe('<strong class="overdue-flag">Overdue</strong>')
+        return "No"
+
+    @admin.display(description="announcement", ordering="announcement__slug")
+    def announcement_slug(self, obj):
+        return format_html(
+            '<span title="{}">{}</span>', obj.announcement.title, obj.announcement.slug
+        )
+
+    @admin.display(description="progress")
+    def add_progress_link(self, obj):
+        # Shown to those who may add progress to some commitment (see
+        # get_list_display); the page itself checks this one.
+        return format_html(
+            '<a href="{}">Add progress<span class="visually-hidden"> to {}</span></a>',
+            reverse("admin:commitments_commitment_add_progress", args=[obj.pk]),
+            obj.title,
+        )
+
+    def get_list_display(self, request):
+        if access.can_add_progress(request.user):
+            return self.list_display
+        return [name for name in self.list_display if name != "add_progress_link"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/progress/",
+                self.admin_site.admin_view(self.add_progress_view),
+                name="commitments_commitment_add_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_progress_view(self, request, object_id):
+        """A page of its own for an editor's main job: add a progress update to
+        this commitment, with its status and latest updates in view."""
+        commitment = (
+            self.get_queryset(request)
+            .select_related("announcement", "lead_agency")
+            .filter(pk=object_id)
+            .first()
+        )
+        if commitment is None:
+            raise Http404("No commitment with this id that you may see.")
+        if not access.can_add_progress(request.user, commitment):
+            raise PermissionDenied
+        update = ProgressUpdate(commitment=commitment, author=request.user)
+        form = ProgressUpdateForm(
+            request.POST or None,
+            instance=update,
+            initial={"reported_on": timezone.localdate()},
+        )
+        del form.fields["correction_note"]  # a new update corrects nothing
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            self.message_user(
+                request,
+                progress_saved_message(commitment, added=[update]),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:commitments_commitment_change", args=[commitment.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Add progress to “{commitment.title}”",
+            "subtitle": None,
+            "opts": self.opts,
+            "original": commitment,
+            "commitment": commitment,
+            "form": form,
+            "latest_updates": list(commitment.updates.select_related("author")[:5]),
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(
+            request, "admin/commitments/commitment/add_progress.html", context
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # An editor comes to add progress: their page opens with it.
+        extra_context = {
+            **(extra_context or {}),
+            "progress_first": not self.maintains(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        added = getattr(request, "progress_added", [])
+        corrected = getattr(request, "progress_corrected", [])
+        if not (added or corrected) or getattr(request, "commitment_changed", False):
+            return super().response_change(request, obj)
+        self.message_user(
+            request, progress_saved_message(obj, added, corrected), messages.SUCCESS
+        )
+        if "_continue" in request.POST:
+            return HttpResponseRedirect(request.path)
+        return self.response_post_save_change(request, obj)
 
     @admin.display(description="deadline changes")
     def deadline_change_list(self, obj):
@@ -341,6 +497,8 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
         return own_fields + self.bookkeeping_fields
 
     def save_model(self, request, obj, form, change):
+        # Kept for response_change, which says what was saved.
+        request.commitment_changed = bool(form.changed_commitment_fields)
         if change and not form.changed_commitment_fields:
             # Only progress was added: the commitment's row is left as it is (its
             # status follows the new update in save_formset).
@@ -388,6 +546,11 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
             return super().save_formset(request, form, formset, change)
         updates = formset.save(commit=False)
         mark_corrections(request, updates)
+        # Kept for response_change, which says what was saved.
+        request.progress_added = [update for update in updates if update.pk is None]
+        request.progress_corrected = [
+            update for update in updates if update.pk is not None
+        ]
         for update in updates:
             update.save()
         for update in formset.deleted_objects:

@@ -23,6 +23,20 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.settings import api_settings
 
 from commitments.api.conditional import ConditionalMixin
+from commitments.api.permissions import (
+    CanAddProgressOrReadOnly,
+    CanCorrectProgressOrReadOnly,
+    ModelPermissionsOrAnonReadOnly,
+)
+
+# The permissions that let anyone read (DESIGN.md, "Who may do what"). A read
+# behind any other (drafts: maintainers only) keeps its padlock.
+ANONYMOUS_READS = (
+    permissions.AllowAny,
+    ModelPermissionsOrAnonReadOnly,
+    CanAddProgressOrReadOnly,
+    CanCorrectProgressOrReadOnly,
+)
 
 ETAG_HEADER = {
     "schema": {"type": "string"},
@@ -34,13 +48,16 @@ ETAG_HEADER = {
 
 class AutoSchema(openapi.AutoSchema):
     def get_auth(self):
-        # Anyone reads: DjangoModelPermissionsOrAnonReadOnly and the progress
-        # permission let anonymous GETs through, which drf-spectacular cannot see.
+        # Anyone reads: the permissions in ANONYMOUS_READS let anonymous GETs
+        # through, which drf-spectacular cannot see.
         # An operation that needs no authentication says so with an empty list
         # (set in get_operation): generators such as openapi-python-client read
         # any list of alternatives, even one holding {}, as "a token is needed".
         # A token sent anyway is accepted (and makes the response private).
-        if self.method in permissions.SAFE_METHODS:
+        if self.method in permissions.SAFE_METHODS and all(
+            isinstance(permission, ANONYMOUS_READS)
+            for permission in self.view.get_permissions()
+        ):
             return []
         return super().get_auth()
 

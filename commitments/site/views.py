@@ -5,6 +5,7 @@ answers conditional GETs with 304."""
 import itertools
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Prefetch, Value, When
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.decorators import decorator_from_middleware
+from django.utils.http import urlencode
 
 from commitments.exports import commitments_for_export, csv_etag, csv_response
 from commitments.filtersets import AsOfField, CommitmentSiteFilterSet
@@ -30,7 +32,7 @@ from commitments.models import (
     ProgressUpdate,
     Status,
 )
-from commitments.site.highlight import highlight_paragraphs, locate_quotes
+from commitments.site.highlight import highlight_blocks, locate_quotes
 
 # The ETag is a hash of the page itself: always right, whatever changed the data
 # (the admin, the API, a fixture load or simply the date, which decides what is
@@ -65,15 +67,25 @@ def as_of(commitments, day):
     return commitments if day is None else commitments.as_of(day)
 
 
+def list_url(**filters):
+    """The public list of commitments that these filters select: a shareable
+    address, so every count on the site opens the list it counts."""
+    query = urlencode({name: value for name, value in filters.items() if value})
+    url = reverse("public:commitment_list")
+    return f"{url}?{query}" if query else url
+
+
 @dataclass
 class Scorecard:
     """How a set of commitments stands: counts per status (with labels, so a meter
     never relies on colour), overdue and late, as CommitmentQuerySet.status_counts
-    gives them."""
+    gives them. `filters` are the list's filters that select the same set, so each
+    count links to the commitments it counts."""
 
     counts: dict = field(default_factory=dict)
     overdue: int = 0
     late: int = 0
+    filters: dict = field(default_factory=dict)
 
     @property
     def total(self):
@@ -88,23 +100,44 @@ class Scorecard:
                 "label": status.label,
                 "count": self.counts.get(status.value, 0),
                 "percent": round(100 * self.counts.get(status.value, 0) / total, 1),
+                "url": list_url(**self.filters, status=status.value),
             }
             for status in Status
         ]
 
+    @property
+    def total_url(self):
+        return list_url(**self.filters)
+
+    @property
+    def overdue_url(self):
+        return list_url(**self.filters, overdue="true")
+
+    @property
+    def late_url(self):
+        return list_url(**self.filters, late="true")
+
     @classmethod
-    def of(cls, counts):
+    def of(cls, counts, **filters):
         return cls(
-            counts=counts["by_status"], overdue=counts["overdue"], late=counts["late"]
+            counts=counts["by_status"],
+            overdue=counts["overdue"],
+            late=counts["late"],
+            filters=filters,
         )
 
 
 def scorecards_by(group_field, commitments=Commitment.objects):
-    """One query: a Scorecard per value of `group_field` (e.g. announcement_id)."""
+    """One query: the counts per value of `group_field` (e.g. announcement_id),
+    as `{value: counts}` for Scorecard.of."""
     return {
-        values[group_field]: Scorecard.of(counts)
+        values[group_field]: counts
         for values, counts in commitments.status_counts_by(group_field)
     }
+
+
+# The counts of a group with no commitments (status_counts_by leaves it out).
+NO_COUNTS = {"by_status": {}, "overdue": 0, "late": 0}
 
 
 def group_by_status(commitments):
@@ -126,9 +159,11 @@ def group_by_status(commitments):
 @conditional_get
 def home(request):
     announcements = list(Announcement.objects.select_related("issuer"))
-    cards = scorecards_by("announcement_id")
+    counts = scorecards_by("announcement_id")
     for announcement in announcements:
-        announcement.scorecard = cards.get(announcement.pk, Scorecard())
+        announcement.scorecard = Scorecard.of(
+            counts.get(announcement.pk, NO_COUNTS), announcement=announcement.slug
+        )
     # Newest entered first: an update back-dated to 2018 but entered today is
     # today's news.
     latest_progress = ProgressUpdate.objects.select_related(
@@ -160,9 +195,12 @@ def announcement_detail(request, slug):
         "commitments/announcement.html",
         {
             "announcement": announcement,
-            "paragraphs": highlight_paragraphs(announcement.body, spans),
+            "blocks": highlight_blocks(announcement.body, announcement.title, spans),
             "groups": group_by_status(commitments),
-            "scorecard": Scorecard.of(announcement.commitments.status_counts()),
+            "scorecard": Scorecard.of(
+                announcement.commitments.status_counts(),
+                announcement=announcement.slug,
+            ),
             "unplaced": [c for c in commitments if c.quote_number is None],
         },
     )
@@ -243,9 +281,29 @@ def agency_list(request):
     leads = scorecards_by("lead_agency_id")
     supports = scorecards_by("supporter", Commitment.objects.by_supporter())
     for agency in agencies:
-        agency.leads = leads.get(agency.pk, Scorecard())
-        agency.supports = supports.get(agency.pk, Scorecard())
+        agency.leads = Scorecard.of(
+            leads.get(agency.pk, NO_COUNTS), lead_agency=agency.slug
+        )
+        agency.supports = Scorecard.of(
+            supports.get(agency.pk, NO_COUNTS), supporting_agency=agency.slug
+        )
     return render(request, "commitments/agency_list.html", {"agencies": agencies})
+
+
+def group_by_announcement(commitments):
+    """The commitments under their announcements, newest announcement first, each
+    announcement once: `[{"announcement": …, "commitments": […]}, …]`."""
+    groups = {}
+    for commitment in commitments:
+        groups.setdefault(commitment.announcement, []).append(commitment)
+    return [
+        {"announcement": announcement, "commitments": members}
+        for announcement, members in sorted(
+            groups.items(),
+            key=lambda item: (item[0].announced_on, item[0].pk),
+            reverse=True,
+        )
+    ]
 
 
 @conditional_get
@@ -268,9 +326,11 @@ def agency_detail(request, slug):
         default=Value("supports"),
         output_field=CharField(),
     )
-    cards = {
-        values["role"]: Scorecard.of(counts)
-        for values, counts in of_agency.annotate(role=role).status_counts_by("role")
+    counts = {
+        values["role"]: role_counts
+        for values, role_counts in of_agency.annotate(role=role).status_counts_by(
+            "role"
+        )
     }
     return render(
         request,
@@ -278,10 +338,16 @@ def agency_detail(request, slug):
         {
             "agency": agency,
             "sub_agencies": list(agency.children.all()),
-            "led": led,
-            "supported": supported,
-            "leads": cards.get("leads", Scorecard()),
-            "supports": cards.get("supports", Scorecard()),
+            "led": group_by_announcement(led),
+            "supported": group_by_announcement(supported),
+            "leads": Scorecard.of(
+                counts.get("leads", NO_COUNTS), lead_agency=agency.slug, as_of=day
+            ),
+            "supports": Scorecard.of(
+                counts.get("supports", NO_COUNTS),
+                supporting_agency=agency.slug,
+                as_of=day,
+            ),
             "as_of": day,
         },
     )
@@ -362,4 +428,12 @@ def method(request):
         }
         for status in Status
     ]
-    return render(request, "commitments/method.html", {"statuses": statuses})
+    return render(
+        request,
+        "commitments/method.html",
+        {
+            "statuses": statuses,
+            "contact_email": settings.CONTACT_EMAIL,
+            "review_interval_days": settings.REVIEW_INTERVAL_DAYS,
+        },
+    )
