@@ -271,14 +271,17 @@ def maintainer_token(seeded):
     MAINTAINER.clear()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", SEEDS)
-def test_stateful_as_maintainer(seed, maintainer_token):
-    class Workflow(STATEFUL[seed].as_state_machine()):
-        """Every scenario starts from the seeded data: what one wrote is rolled
-        back before the next, so a scenario replays alike when Hypothesis
-        shrinks it."""
+def workflow(seed):
+    """The schema's state machine, each scenario from the seeded data (what one
+    wrote is rolled back before the next, so a scenario replays alike when
+    Hypothesis shrinks it), and started where a client starts: a list or a
+    create. A scenario that starts with a random id (POST /updates/{id}/retract/)
+    only meets 404s; the links bring those operations real ids."""
+    machine = STATEFUL[seed].as_state_machine()
+    blind = {name for name in machine.root_rules if "_id_" in name or "_slug_" in name}
 
+    class Workflow(machine):
+        root_rules = machine.root_rules - blind
         rule_order_seed = seed
 
         def setup(self):
@@ -288,7 +291,15 @@ def test_stateful_as_maintainer(seed, maintainer_token):
             transaction.savepoint_rollback(self.savepoint)
             super().teardown()
 
-    hypothesis.seed(seed)(Workflow).run(
+    for name in blind:
+        setattr(Workflow, name, None)
+    return hypothesis.seed(seed)(Workflow)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", SEEDS)
+def test_stateful_as_maintainer(seed, maintainer_token):
+    workflow(seed).run(
         settings=settings(
             max_examples=SCENARIOS,
             stateful_step_count=10,
