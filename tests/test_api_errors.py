@@ -4,6 +4,7 @@ the database's refusals become 4xx, and the 404 and 500 handlers answer JSON."""
 import pytest
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, OperationalError
+from rest_framework import exceptions
 from rest_framework.test import APIClient
 
 from commitments.api.exceptions import exception_handler
@@ -90,3 +91,36 @@ def test_locked_database_becomes_409():
 
 def test_other_database_errors_are_not_disguised():
     assert exception_handler(OperationalError("disk I/O error"), {}) is None
+
+
+def test_a_bad_item_of_a_list_field_is_a_message_of_that_field(maintainer):
+    """DRF answers `{"aliases": {"0": [...]}}`; the contract (and the schema's
+    ValidationError component) is a list of messages per field."""
+    from tests.conftest import authorize
+
+    client = authorize(APIClient(), maintainer)
+
+    response = client.post(
+        "/api/v1/agencies/",
+        {"slug": "nsa", "name": "NSA", "aliases": ["ok", "x" * 201]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "aliases": ["Item 1: Ensure this field has no more than 200 characters."]
+    }
+
+
+def test_nested_errors_name_where_they_are():
+    response = exception_handler(
+        exceptions.ValidationError(
+            {"corrections": [{}, {"note": ["Required."]}], "title": ["Too long."]}
+        ),
+        {},
+    )
+
+    assert response.data == {
+        "corrections": ["Item 1, note: Required."],
+        "title": ["Too long."],
+    }

@@ -359,5 +359,6 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "commitments.api.openapi.document_error_responses",
         "commitments.api.openapi.components_as_served",
+        "commitments.api.openapi_links.document_links",
     ],
 }

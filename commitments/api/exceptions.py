@@ -107,6 +107,8 @@ def exception_handler(exc, context):
         # One shape for every 400 (a body that is not JSON too): the request as a
         # whole is what is wrong.
         response.data = {api_settings.NON_FIELD_ERRORS_KEY: [response.data["detail"]]}
+    elif response is not None and response.status_code == 400:
+        response.data = flat_field_errors(response.data)
     if isinstance(exc, PreconditionFailed) and exc.etag:
         response["ETag"] = exc.etag
     if isinstance(exc, RetryableConflict):
@@ -127,6 +129,37 @@ def handles(context):
     if view is None or request is None:
         return True
     return hasattr(view, request.method.lower())
+
+
+def flat_field_errors(detail):
+    """`{"field": ["message"]}` however deep the error: DRF answers a list
+    field's bad item as `{"aliases": {"0": [...]}}` and a nested object's as
+    `{"field": {"name": [...]}}`; each becomes a message of its field that
+    says where ("Item 0: ...", "name: ...")."""
+    if not isinstance(detail, dict):
+        return detail
+    return {field: list(messages(errors)) for field, errors in detail.items()}
+
+
+def messages(errors, where=""):
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            yield from messages(value, located(where, key))
+    elif isinstance(errors, list):
+        if all(isinstance(error, str) for error in errors):
+            for error in errors:
+                yield f"{where}: {error}" if where else str(error)
+        else:
+            # A list of objects (a nested list serializer): one entry per item.
+            for index, value in enumerate(errors):
+                yield from messages(value, located(where, index))
+    else:
+        yield f"{where}: {errors}" if where else str(errors)
+
+
+def located(where, key):
+    part = f"Item {key}" if isinstance(key, int) or str(key).isdigit() else str(key)
+    return f"{where}, {part}" if where else part
 
 
 def validation_error_detail(exc):
