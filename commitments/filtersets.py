@@ -291,6 +291,23 @@ class CommitmentFilterSet(django_filters.FilterSet):
         return queryset.late() if value else queryset.not_late()
 
 
+class MenuOrSlugBox(forms.Select):
+    """A menu while there are at most `limit` choices; beyond that, a text box for
+    the slug. A menu of thousands of announcements is of no use to a reader and
+    costs seconds to draw on every list page (README, "Limits")."""
+
+    def __init__(self, limit, attrs=None):
+        super().__init__(attrs)
+        self.limit = limit
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The first choice is the empty one.
+        if len(list(self.choices)) > self.limit + 1:
+            box = forms.TextInput(attrs={**self.attrs, "placeholder": "its slug"})
+            return box.render(name, value, attrs, renderer)
+        return super().render(name, value, attrs, renderer)
+
+
 class CommitmentSiteFilterSet(CommitmentFilterSet):
     """The same filters for the public list and /commitments.csv, with the site's
     names (DESIGN.md, "Public site"): `q` for search and `sort` for the order,
@@ -352,6 +369,8 @@ class CommitmentSiteFilterSet(CommitmentFilterSet):
         "sort": "As entered",
     }
     AGENCY_MENUS = ["agency", "lead_agency", "supporting_agency"]
+    # More announcements than this and the form asks for the slug instead.
+    ANNOUNCEMENT_MENU_MAX = 200
     YES_NO = {
         "overdue": [
             ("", "Overdue or not"),
@@ -394,6 +413,19 @@ class CommitmentSiteFilterSet(CommitmentFilterSet):
                 fields[name].widget.choices = functools.partial(
                     lambda empty: [("", empty), *agencies()], self.EMPTY_LABELS[name]
                 )
+            # The newest announcements, one more than a menu may hold: read when
+            # the menu is drawn, as the agencies are.
+            limit = self.ANNOUNCEMENT_MENU_MAX
+            fields["announcement"].widget = MenuOrSlugBox(limit)
+            fields["announcement"].widget.choices = functools.cache(
+                lambda: [
+                    ("", self.EMPTY_LABELS["announcement"]),
+                    *(
+                        (announcement.slug, str(announcement))
+                        for announcement in Announcement.objects.all()[: limit + 1]
+                    ),
+                ]
+            )
         return self._form
 
 

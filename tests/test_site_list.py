@@ -287,3 +287,25 @@ def test_filters_what_an_agency_supports_without_leading(client):
     response = client.get("/commitments/?supporting_agency=doj")
 
     assert listed_titles(response) == ["Certify NICS record reporting within 45 days"]
+
+
+def test_beyond_the_menus_limit_the_announcement_is_asked_by_its_slug(
+    client, monkeypatch
+):
+    from commitments.filtersets import CommitmentSiteFilterSet
+    from tests.factories import AnnouncementFactory
+
+    build_announcement()
+    AnnouncementFactory()
+    slug = "doj-school-safety-2018-03-12"
+    monkeypatch.setattr(CommitmentSiteFilterSet, "ANNOUNCEMENT_MENU_MAX", 2)
+    as_menu = client.get("/commitments/").content.decode()
+
+    monkeypatch.setattr(CommitmentSiteFilterSet, "ANNOUNCEMENT_MENU_MAX", 1)
+    html = client.get(f"/commitments/?announcement={slug}").content.decode()
+
+    assert '<select name="announcement"' in as_menu
+    assert '<select name="announcement"' not in html
+    assert f'<input type="text" name="announcement" value="{slug}"' in html
+    assert 'id="id_announcement"' in html
+    assert "FBI certifies its NICS reporting" in listed_titles_of(html)
