@@ -351,20 +351,13 @@ def test_proposing_costs_the_same_queries_however_many_obligations(
     assert response.json()["count"] == obligations
 
 
-def test_a_long_order_is_read_in_under_two_seconds():
-    import time
-
+def test_a_long_order_is_read_whole():
+    """How long it takes is measured by bench/intake/evaluate.py, not here."""
+    from bench.intake.evaluate import long_order
     from commitments.intake import extract
 
-    paragraph = (
-        "(a) Within {n} days of the date of this order, the Secretary of Commerce, "
-        "in consultation with the Director of the Office of Management and Budget, "
-        "shall submit a report to the President that describes the plan. The "
-        "report shall be published. Agencies shall annually communicate their "
-        "plans to the Council.\n\n"
-    )
-    text = "".join(paragraph.format(n=n) for n in range(1, 400))[:60000]
-    started = time.perf_counter()
+    text = long_order()
     proposals = extract(text, datetime.date(2019, 2, 11))
-    assert time.perf_counter() - started < 2
+
+    assert len(text) == 60_000
     assert len(proposals) > 200

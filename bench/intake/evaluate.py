@@ -23,6 +23,7 @@ import datetime
 import json
 import re
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -200,6 +201,28 @@ def fmt(value):
     return " n/a" if value is None else f"{value:.2f}"
 
 
+def long_order(length=60_000):
+    """A synthetic order of `length` characters: hundreds of numbered paragraphs,
+    each with a time-bound duty, a duty without a deadline and a recurring one."""
+    paragraph = (
+        "(a) Within {n} days of the date of this order, the Secretary of Commerce, "
+        "in consultation with the Director of the Office of Management and Budget, "
+        "shall submit a report to the President that describes the plan. The "
+        "report shall be published. Agencies shall annually communicate their "
+        "plans to the Council.\n\n"
+    )
+    return "".join(paragraph.format(n=n) for n in range(1, 400))[:length]
+
+
+def time_long_order():
+    """Seconds the extractor takes on long_order(): the rules should stay linear
+    in the text's length (README, "How it reads a text")."""
+    text = long_order()
+    started = time.perf_counter()
+    drafts = extract(text, datetime.date(2019, 2, 11))
+    return time.perf_counter() - started, len(text), len(drafts)
+
+
 def main(argv):
     texts = load()
     verbose = "-v" in argv
@@ -211,6 +234,8 @@ def main(argv):
         if verbose:
             for miss in figures["misses"]:
                 print("    miss:", miss)
+    seconds, length, drafts = time_long_order()
+    print(f"a {length:,}-character order: {drafts} drafts in {seconds:.2f} s")
     return 0
 
 
