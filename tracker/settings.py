@@ -203,7 +203,8 @@ LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked account or address before any password is checked.
     "tracker.signin.SignInLimitBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its permissions read in one query.
+    "tracker.auth_backends.OneQueryModelBackend",
 ]
 AXES_HANDLER = "tracker.signin.SignInFailureHandler"
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
