@@ -2110,3 +2110,14 @@ def record_deadline_change(commitment, old_due_date, new_due_date, reason, autho
         f"{day(old_due_date)} to {day(new_due_date)}: {normalise_whitespace(reason)}",
         author=author,
     )
+
+
+class DataVersion(models.Model):
+    """One row whose `version` the database changes in every transaction that
+    writes what readers see (triggers: commitments/data_version.py). The response
+    cache keys by it."""
+
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "data version"

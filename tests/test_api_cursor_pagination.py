@@ -101,6 +101,7 @@ def test_the_timeline_ignores_cursor_and_pages_by_number(api_client, commitments
     assert body["count"] == 2
 
 
+@pytest.mark.usefixtures("no_response_cache")
 @pytest.mark.parametrize("page_size", [2, 100])
 def test_a_cursor_page_runs_no_count(
     api_client, commitments, django_assert_num_queries, page_size
