@@ -2121,3 +2121,6 @@ class DataVersion(models.Model):
 
     class Meta:
         verbose_name = "data version"
+
+    def __str__(self):
+        return str(self.version)

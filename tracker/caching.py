@@ -19,6 +19,7 @@ against the same hash, computed by `strong_etag`.
   starts after a write was acknowledged never gets what was kept before it.
 """
 
+import contextlib
 import hashlib
 
 from django.conf import settings
@@ -131,10 +132,9 @@ class ResponseCacheMiddleware:
             return self.thaw(kept)
         response = self.get_response(request)
         if key is not None and self.keeps(response):
-            try:
+            # Not kept if the cache fails: the next request works it out again.
+            with contextlib.suppress(DatabaseError):
                 cache.set(key, self.freeze(response))
-            except DatabaseError:
-                pass  # Not kept: the next request works it out again.
         return response
 
     @staticmethod
