@@ -9,9 +9,10 @@ The row is `commitments_dataversion` (one row, id 1). Triggers bump it on every
 INSERT, UPDATE and DELETE of every table of the commitments app and of `auth_user`
 (the API shows authors):
 
-- PostgreSQL: a constraint trigger per table, deferred to the commit, calling
-  one function that bumps the row once per transaction. Deferred, the row is
-  locked only during the commit itself, so writers queue on it for an instant
+- PostgreSQL: a statement-level trigger per table notes that the transaction
+  wrote (once per transaction, one call per statement however many rows it
+  writes), and a constraint trigger deferred to the commit bumps the row. The row
+  is locked only during the commit itself, so writers queue on it for an instant
   rather than for their whole transaction, and a writer holding it waits for
   nothing else (no deadlock with the row locks the writes take). The bump
   commits with the data: a reader sees both or neither.
@@ -31,20 +32,43 @@ TABLE = "commitments_dataversion"
 FUNCTION = "commitments_data_changed"
 TRIGGER = "commitments_data_changed"
 
-POSTGRESQL_FUNCTION = f"""
+PENDING = "commitments_dataversion_pending"
+BUMP = "commitments_data_version_bump"
+
+# On PostgreSQL, a statement-level trigger on each watched table notes, once per
+# transaction, that it wrote (a row in PENDING, keyed by the transaction); a
+# constraint trigger on PENDING, deferred to the COMMIT, bumps the version then.
+# So a statement costs one trigger call however many rows it writes (a COPY of a
+# million rows, one), and the version's row is locked only during the commit.
+POSTGRESQL_FUNCTIONS = [
+    f"""
+CREATE TABLE IF NOT EXISTS {PENDING} (txid bigint PRIMARY KEY)
+""",
+    f"""
 CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF current_setting('commitments.data_version_bumped', true)
+    IF current_setting('commitments.data_version_pending', true)
             IS DISTINCT FROM txid_current()::text THEN
         PERFORM set_config(
-            'commitments.data_version_bumped', txid_current()::text, true
+            'commitments.data_version_pending', txid_current()::text, true
         );
-        UPDATE {TABLE} SET version = version + 1 WHERE id = 1;
+        INSERT INTO {PENDING} (txid) VALUES (txid_current())
+            ON CONFLICT DO NOTHING;
     END IF;
     RETURN NULL;
 END
 $$
-"""
+""",
+    f"""
+CREATE OR REPLACE FUNCTION {BUMP}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE {TABLE} SET version = version + 1 WHERE id = 1;
+    DELETE FROM {PENDING} WHERE txid = NEW.txid;
+    RETURN NULL;
+END
+$$
+""",
+]
 
 
 def watched_tables(connection):
@@ -53,7 +77,8 @@ def watched_tables(connection):
     return sorted(
         table
         for table in tables
-        if (table.startswith("commitments_") and table != TABLE) or table == "auth_user"
+        if (table.startswith("commitments_") and table not in (TABLE, PENDING))
+        or table == "auth_user"
     )
 
 
@@ -72,12 +97,20 @@ def install(connection):
     missing = tables_without_triggers(connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(POSTGRESQL_FUNCTION)
+            for statement in POSTGRESQL_FUNCTIONS:
+                cursor.execute(statement)
+            cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = %s", [BUMP])
+            if cursor.fetchone() is None:
+                cursor.execute(
+                    f"CREATE CONSTRAINT TRIGGER {BUMP} AFTER INSERT ON {PENDING} "
+                    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+                    f"EXECUTE FUNCTION {BUMP}()"
+                )
             for table in missing:
                 cursor.execute(
-                    f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR "
-                    f'DELETE ON "{table}" DEFERRABLE INITIALLY DEFERRED '
-                    f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()"
+                    f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR "
+                    f'TRUNCATE ON "{table}" FOR EACH STATEMENT '
+                    f"EXECUTE FUNCTION {FUNCTION}()"
                 )
         else:
             for table in missing:
