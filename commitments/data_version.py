@@ -123,6 +123,24 @@ def install(connection):
                     )
 
 
+def uninstall(connection):
+    """Drop the triggers (and, on PostgreSQL, the functions and the pending
+    table), before the row's table is dropped: migrating back past 0015."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}() CASCADE")
+            cursor.execute(f"DROP TABLE IF EXISTS {PENDING}")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {BUMP}() CASCADE")
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE %s",
+                [f"{TRIGGER}_%"],
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+
 def tables_without_triggers(connection):
     """The watched tables a write to which would not change the version."""
     with connection.cursor() as cursor:

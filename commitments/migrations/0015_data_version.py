@@ -11,6 +11,12 @@ def install(apps, schema_editor):
     data_version.install(schema_editor.connection)
 
 
+def uninstall(apps, schema_editor):
+    from commitments import data_version
+
+    data_version.uninstall(schema_editor.connection)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
@@ -34,5 +40,6 @@ class Migration(migrations.Migration):
             ],
             options={"verbose_name": "data version"},
         ),
-        migrations.RunPython(install, migrations.RunPython.noop),
+        # Backwards, the triggers go first, then the row's table.
+        migrations.RunPython(install, uninstall),
     ]
