@@ -1,4 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def install_data_version(using, **kwargs):
+    """After every migrate (and flush): the data version's row and triggers,
+    on tables that later migrations added too (commitments/data_version.py)."""
+    from django.db import connections
+
+    from commitments import data_version
+
+    connection = connections[using]
+    if data_version.TABLE in connection.introspection.table_names():
+        data_version.install(connection)
 
 
 class CommitmentsConfig(AppConfig):
@@ -8,3 +21,7 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self):
         from commitments import signals  # noqa: F401  (connects the receivers)
+
+        post_migrate.connect(
+            install_data_version, sender=self, dispatch_uid="install_data_version"
+        )

@@ -16,7 +16,12 @@ from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history import utils
 from simple_history.models import HistoricalRecords
+from simple_history.signals import (
+    post_create_historical_m2m_records,
+    pre_create_historical_m2m_records,
+)
 
 # Free text: long enough for any real entry, short enough that one request cannot
 # store megabytes (README "Limits").
@@ -130,6 +135,44 @@ class StoredValues(models.Model):
             )
             stored = self._stored = {**stored, **(row or {})}
         return stored.get(name)
+
+
+class HistoricalRecordsWithM2M(HistoricalRecords):
+    """django-simple-history, recording the many-to-many rows of a save from the
+    instance saved. The library takes them from the history record's rebuilt
+    instance, and rebuilding it reads the excluded fields (a commitment's
+    updated_at) back from the database: a query on every save for nothing. The
+    rows recorded are the same: the through rows of the saved instance."""
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        for field in history_instance._history_m2m_fields:
+            m2m_history_model = self.m2m_models[field]
+            through_model = field.remote_field.through
+            attnames = [f.attname for f in through_model._meta.fields]
+            rows = through_model.objects.filter(
+                **{utils.get_m2m_field_name(field): instance}
+            ).values_list(*attnames)
+            insert_rows = [
+                m2m_history_model(
+                    history=history_instance, **dict(zip(attnames, row, strict=True))
+                )
+                for row in rows
+            ]
+            pre_create_historical_m2m_records.send(
+                sender=m2m_history_model,
+                rows=insert_rows,
+                history_instance=history_instance,
+                instance=instance,
+                field=field,
+            )
+            created_rows = m2m_history_model.objects.bulk_create(insert_rows)
+            post_create_historical_m2m_records.send(
+                sender=m2m_history_model,
+                created_rows=created_rows,
+                history_instance=history_instance,
+                instance=instance,
+                field=field,
+            )
 
 
 def own_transaction(model):
@@ -774,7 +817,7 @@ class Commitment(LoadedValues, StoredValues):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(
+    history = HistoricalRecordsWithM2M(
         excluded_fields=["updated_at"], m2m_fields=["supporting_agencies"]
     )
     objects = CommitmentManager.from_queryset(CommitmentQuerySet)()
@@ -782,6 +825,11 @@ class Commitment(LoadedValues, StoredValues):
 
     # The day this row was read as of (CommitmentQuerySet.as_of), or None: now.
     as_of = None
+
+    # Set (True) by a writer that read this row with SELECT ... FOR UPDATE inside
+    # the transaction that saves a progress update to it: the update's save() then
+    # takes the row as locked, and clears the flag.
+    locked_for_update = False
 
     # Set by the writer of a deadline change, for the next save() only.
     deadline_change_reason = ""
@@ -1310,6 +1358,11 @@ class ProgressUpdate(LoadedValues, models.Model):
     # Set on an instance before saving a correction; not stored on the row.
     correction_note = ""
     corrected_by = None
+    # Set (True) by a writer that loaded this row with SELECT ... FOR UPDATE, or
+    # after locking it, in the transaction that saves it: save() then compares
+    # with the values it was loaded with instead of reading them again. For the
+    # next save() only.
+    locked_for_update = False
 
     commitment = models.ForeignKey(
         Commitment, on_delete=models.PROTECT, related_name="updates"
@@ -1418,14 +1471,21 @@ class ProgressUpdate(LoadedValues, models.Model):
 
     def save(self, *args, **kwargs):
         self.clean()
-        with transaction.atomic():
+        with own_transaction(ProgressUpdate):
             published = None
-            if not self._state.adding:
+            compared = [*self.correctable_attnames(), "retracted_at"]
+            loaded = getattr(self, "_loaded_values", {})
+            if self.__dict__.pop("locked_for_update", False) and all(
+                name in loaded for name in compared
+            ):
+                # Loaded under the writer's lock: those are the stored values.
+                published = {name: loaded[name] for name in compared}
+            elif not self._state.adding:
                 # Locked: of two concurrent corrections, the second sees the first.
                 published = (
                     ProgressUpdate.objects.select_for_update()
                     .filter(pk=self.pk)
-                    .values(*self.correctable_attnames(), "retracted_at")
+                    .values(*compared)
                     .first()
                 )
             corrected = self.correction_errors_against(published)
@@ -1440,10 +1500,16 @@ class ProgressUpdate(LoadedValues, models.Model):
                 for field in self._meta.concrete_fields
             }
             self.correction_note = ""
-            # Lock the commitment so concurrent updates settle its status in turn.
-            commitment = Commitment.objects.select_for_update().get(
-                pk=self.commitment_id
-            )
+            # Lock the commitment so concurrent updates settle its status in turn
+            # (with its announcement, which Commitment.clean reads), unless the
+            # writer already read it locked in this transaction.
+            commitment = self.commitment
+            if not commitment.__dict__.pop("locked_for_update", False):
+                commitment = (
+                    Commitment.objects.select_for_update()
+                    .select_related("announcement")
+                    .get(pk=self.commitment_id)
+                )
             commitment.refresh_status()
             self.commitment = commitment
             moved_from = published and published["commitment_id"]
@@ -1521,6 +1587,7 @@ class ProgressUpdate(LoadedValues, models.Model):
             locked.retraction_reason = reason
             locked.retracted_by = author
             locked._change_reason = shorten(f"Retracted: {reason}", 100)
+            locked.locked_for_update = True
             locked.save()
             record_change_entry(
                 ChangeEntry.Kind.PROGRESS_RETRACTED,
@@ -2206,3 +2273,17 @@ def record_deadline_change(commitment, old_due_date, new_due_date, reason, autho
         f"{day(old_due_date)} to {day(new_due_date)}: {normalise_whitespace(reason)}",
         author=author,
     )
+
+
+class DataVersion(models.Model):
+    """One row whose `version` the database changes in every transaction that
+    writes what readers see (triggers: commitments/data_version.py). The response
+    cache keys by it."""
+
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self):
+        return str(self.version)

@@ -89,3 +89,25 @@ def maintainer(db):
 def _fast_password_hashing(settings):
     """Real hashing is slow on purpose; tests do not need it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _response_cache_on_sqlite_only(request, settings):
+    """The response cache is on in every test on SQLite, whose triggers change the
+    data version at once, so every test that reads after a write checks it too.
+    PostgreSQL's change it at COMMIT, which a test inside a transaction never
+    reaches: there it is off, but for tests that commit (transaction=True, as in
+    tests/test_response_cache.py)."""
+    from django.db import connection
+
+    marker = request.node.get_closest_marker("django_db")
+    commits = bool(marker and marker.kwargs.get("transaction"))
+    if connection.vendor == "postgresql" and not commits:
+        settings.RESPONSE_CACHE = False
+
+
+@pytest.fixture
+def no_response_cache(settings):
+    """For tests that count the queries of the work a read does, not of a kept
+    response (tests/test_response_cache.py counts those)."""
+    settings.RESPONSE_CACHE = False

@@ -121,6 +121,28 @@ def test_an_expired_token_shown_on_a_read_is_deleted_too(api_client):
     assert not AuthToken.objects.exists()
 
 
+def test_signing_in_deletes_the_users_expired_tokens(api_client):
+    user = UserFactory(username="ann")
+    expired, _ = AuthToken.objects.create(user=user)
+    AuthToken.objects.filter(pk=expired.pk).update(
+        expiry=timezone.now() - datetime.timedelta(days=1)
+    )
+    valid, _ = AuthToken.objects.create(user=user)
+    someone_elses, _ = AuthToken.objects.create(user=UserFactory())
+    AuthToken.objects.filter(pk=someone_elses.pk).update(
+        expiry=timezone.now() - datetime.timedelta(days=1)
+    )
+
+    response = login(api_client, "ann")
+
+    assert response.status_code == 200
+    assert not AuthToken.objects.filter(pk=expired.pk).exists()
+    assert AuthToken.objects.filter(pk=valid.pk).exists()
+    # Another user's tokens wait for their own sign-in.
+    assert AuthToken.objects.filter(pk=someone_elses.pk).exists()
+    assert AuthToken.objects.filter(user=user).count() == 2
+
+
 @pytest.mark.parametrize(
     "header",
     ["Token", "Token a b", "Token nonsense", "Token caf\u00e9", "Token \u00ff" * 3],

@@ -254,6 +254,7 @@ def test_cursor_pages_hold_still_while_changes_arrive(api_client):
     ]
 
 
+@pytest.mark.usefixtures("no_response_cache")
 @pytest.mark.parametrize("entries", [3, 40])
 def test_the_changes_feed_costs_a_fixed_number_of_queries(
     api_client, django_assert_num_queries, entries

@@ -165,3 +165,51 @@ def test_concurrent_retractions_one_wins(live_server, token):
         ProgressUpdate.history.filter(id=update.pk, retracted_at__isnull=False).count()
         == 1
     )
+
+
+def test_posts_and_retractions_on_one_commitment_in_parallel_all_land(
+    live_server, token
+):
+    """Progress POSTs (which lock the commitment, then write) and retractions
+    (which write the update, then lock the commitment) on one commitment at once:
+    none waits for the other forever, and every anonymous read afterwards (kept
+    by the response cache or not) shows the result."""
+    commitment = CommitmentFactory()
+    retractable = ProgressUpdateFactory.create_batch(3, commitment=commitment)
+    detail = f"{live_server.url}/api/v1/commitments/{commitment.pk}/"
+    requests.get(detail, timeout=30)  # kept
+    headers = {"Authorization": f"Token {token}"}
+    work = iter(
+        [("retract", update.pk) for update in retractable]
+        + [("post", day) for day in range(1, CLIENTS - 2)]
+    )
+    lock = threading.Lock()
+
+    def write():
+        with lock:
+            kind, value = next(work)
+        if kind == "retract":
+            return requests.post(
+                f"{live_server.url}/api/v1/updates/{value}/retract/",
+                json={"reason": "Wrong."},
+                headers=headers,
+                timeout=30,
+            )
+        return requests.post(
+            f"{detail}updates/",
+            json={
+                "reported_on": f"2018-06-{value:02d}",
+                "status": "stalled",
+                "summary": f"Day {value}.",
+            },
+            headers=headers,
+            timeout=30,
+        )
+
+    responses = in_parallel(write, count=CLIENTS)
+
+    assert sorted(r.status_code for r in responses) == [200] * 3 + [201] * (CLIENTS - 3)
+    stored = Commitment.objects.get(pk=commitment.pk)
+    assert stored.status == "stalled"
+    shown = requests.get(detail, timeout=30).json()
+    assert (shown["status"], shown["version"]) == (stored.status, stored.version)

@@ -280,34 +280,26 @@ def test_a_correction_costs_a_fixed_number_of_queries(
     ProgressUpdateFactory.create_batch(5, commitment=update.commitment)
     etag = client.get(url(update))["ETag"]
 
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(18):
         # 1. SAVEPOINT: the request's transaction inside the test's
         # 2. the token with its user (knox)
-        # 3. the user's other tokens (knox deletes expired ones)
-        # 4. SELECT ... FOR UPDATE the update's row (api.conditional)
-        # 5. the update with its authors (get_object)
-        # 6. its corrections with their authors (the ETag's representation)
-        # 7. its commitment (the permission check)
-        # 8. the user's own permissions
-        # 9. the user's groups' permissions
-        # 10. the announcement (ProgressUpdate.clean: not before it)
-        # 11. SAVEPOINT: ProgressUpdate.save()'s transaction
-        # 12. SELECT ... FOR UPDATE its stored values, to compare
-        # 13. UPDATE the update
-        # 14. INSERT its history record (the note as the reason)
-        # 15. SELECT ... FOR UPDATE the commitment, to settle its status
-        # 16. its latest counted update
-        # 17. the announcement (Commitment.clean: the quote is in its text)
-        # 18. UPDATE the commitment's status and version
-        # 19. INSERT its history record
-        # 20. its updated_at (django-simple-history, for the many-to-many history)
-        # 21. its supporting agencies, for that history
-        # 22. INSERT the correction
-        # 23. INSERT the entry in the changes feed (progress_corrected)
-        # 24. RELEASE the save's savepoint
-        # 25. the corrected update with its authors, for the response
-        # 26. its corrections with their authors
-        # 27. RELEASE SAVEPOINT
+        # 3. SELECT ... FOR UPDATE the update's row (api.conditional)
+        # 4. the update with its authors, its commitment and that one's
+        #    announcement (get_object; the permission and the rules read them)
+        # 5. its corrections with their authors (the ETag's representation)
+        # 6. the user's permissions (one query)
+        # 7. UPDATE the update (compared with the values read under the lock)
+        # 8. INSERT its history record (the note as the reason)
+        # 9. SELECT ... FOR UPDATE the commitment, to settle its status
+        # 10. its latest counted update
+        # 11. UPDATE the commitment's status and version
+        # 12. INSERT its history record
+        # 13. its supporting agencies, for that history
+        # 14. INSERT the correction
+        # 15. INSERT the entry in the changes feed (progress_corrected)
+        # 16. the corrected update with its authors, for the response
+        # 17. its corrections with their authors
+        # 18. RELEASE SAVEPOINT
         response = client.patch(
             url(update),
             {

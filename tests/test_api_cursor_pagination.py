@@ -103,6 +103,7 @@ def test_the_timeline_pages_by_number_only(api_client, commitments):
     assert by_number.json()["count"] == 2
 
 
+@pytest.mark.usefixtures("no_response_cache")
 @pytest.mark.parametrize("page_size", [2, 100])
 def test_a_cursor_page_runs_no_count(
     api_client, commitments, django_assert_num_queries, page_size

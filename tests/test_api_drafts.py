@@ -331,22 +331,23 @@ def test_proposing_costs_the_same_queries_however_many_obligations(
         slug="long",
         body="".join(sentence.format(n=n) for n in range(1, obligations + 1)),
     )
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         # 1. SAVEPOINT: the request's transaction
-        # 2-3. the maintainer's permissions, own and through groups
-        # 4. the announcement, locked
-        # 5-6. the agencies and their aliases
-        # 7. the topics
-        # 8-9. the quotes of its commitments and of its decided drafts
-        # 10-11. the fallback topic: the announcement's most used, then any
-        # 12. SAVEPOINT: replacing the drafts
-        # 13. the drafts still proposed, to delete (none here)
-        # 14. INSERT of every draft (SQLite inserts 49 at a time: its limit of
+        # 2. the maintainer's permissions, own and through groups
+        #    (tracker/auth_backends.py)
+        # 3. the announcement, locked
+        # 4-5. the agencies and their aliases
+        # 6. the topics
+        # 7-8. the quotes of its commitments and of its decided drafts
+        # 9-10. the fallback topic: the announcement's most used, then any
+        # 11. SAVEPOINT: replacing the drafts
+        # 12. the drafts still proposed, to delete (none here)
+        # 13. INSERT of every draft (SQLite inserts 49 at a time: its limit of
         #     999 parameters)
-        # 15. RELEASE SAVEPOINT
-        # 16-17. the new drafts with their agencies and topic, then their
+        # 14. RELEASE SAVEPOINT
+        # 15-16. the new drafts with their agencies and topic, then their
         #     supporting agencies
-        # 18. RELEASE SAVEPOINT
+        # 17. RELEASE SAVEPOINT
         response = propose(api_client, "long")
     assert response.json()["count"] == obligations
 

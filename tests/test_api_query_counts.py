@@ -11,7 +11,9 @@ from tests.factories import (
     ProgressUpdateFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# The work itself, with the response cache off (tests/test_response_cache.py
+# counts a kept response's queries).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_response_cache")]
 
 
 def make_commitments(count, updates_each):

@@ -85,6 +85,7 @@ def test_summary_of_nothing(api_client):
     }
 
 
+@pytest.mark.usefixtures("no_response_cache")
 def test_summary_costs_one_aggregate_query(api_client, data, django_assert_num_queries):
     with django_assert_num_queries(3):
         # 1. SAVEPOINT: the request's transaction (ATOMIC_REQUESTS) inside the

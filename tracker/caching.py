@@ -12,10 +12,21 @@ RFC 9111): validators, conditional GET and HEAD, and Cache-Control per audience.
 
 Writes are the API's business (commitments.api.conditional): they evaluate If-Match
 against the same hash, computed by `strong_etag`.
+
+- Anonymous API reads are kept in a response cache that every replica shares
+  (ResponseCacheMiddleware), keyed by the data version, which the database changes
+  in every transaction that writes (commitments/data_version.py): a read that
+  starts after a write was acknowledged never gets what was kept before it.
 """
 
+import contextlib
 import hashlib
 
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import quote_etag
 
@@ -78,3 +89,101 @@ class HttpCachingMiddleware:
             # RFC 9110 §8.6: a 304 may only carry the 200's length; none is simpler.
             del response["Content-Length"]
         return response
+
+
+class ResponseCacheMiddleware:
+    """A cache of the API's anonymous reads, shared by every replica (the
+    `responses` cache: the database's cache table unless RESPONSE_CACHE_URL names
+    another shared backend), never stale after a write has been acknowledged.
+
+    Only GET and HEAD of /api/ without Authorization and without any cookie are
+    looked up; only a 200 that sets no cookie, streams nothing and is not marked
+    private or no-store is kept. The key is the data version and today's date
+    (overdue and days_remaining follow the date), the method, the absolute URL
+    with its query string, and the Accept header (which decides the media type):
+    see `key`. A hit costs two queries (the version, the entry) and none of the
+    view's work.
+
+    Freshness: the version is read before the view reads any data. A write bumps
+    the version in the transaction that writes (at its commit on PostgreSQL), so
+    a request that starts after the write was acknowledged reads the new version
+    and so misses every entry kept before it, on any replica. An entry kept under
+    an older version may hold newer data than that version (a read that raced a
+    write); it is only ever served to requests that started before that write was
+    acknowledged.
+
+    Placed inside HttpCachingMiddleware, which adds ETag, Cache-Control and Vary to
+    a hit exactly as to a miss (and answers If-None-Match from either), and
+    outside the session, authentication and view layers that a hit skips."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        cache = caches[RESPONSE_CACHE_ALIAS]
+        try:
+            key = self.key(request)
+            kept = None if key is None else cache.get(key)
+        except DatabaseError:
+            # Unreachable or refusing: the view meets the same error and answers
+            # it (503 from DatabaseUnavailableMiddleware).
+            key = kept = None
+        if kept is not None:
+            return self.thaw(kept)
+        response = self.get_response(request)
+        if key is not None and self.keeps(response):
+            # Not kept if the cache fails: the next request works it out again.
+            with contextlib.suppress(DatabaseError):
+                cache.set(key, self.freeze(response))
+        return response
+
+    @staticmethod
+    def key(request):
+        """The entry's key, or None when the request is not looked up."""
+        if not settings.RESPONSE_CACHE or request.method not in SAFE_METHODS:
+            return None
+        if not request.path.startswith("/api/"):
+            return None
+        if "HTTP_AUTHORIZATION" in request.META or request.META.get("HTTP_COOKIE"):
+            return None
+        from commitments import data_version
+
+        version = data_version.current()
+        if version is None:
+            return None
+        parts = (
+            str(version),
+            timezone.localdate().isoformat(),
+            "anonymous",
+            request.method,
+            request.build_absolute_uri(),
+            request.META.get("HTTP_ACCEPT", ""),
+        )
+        digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return f"{version}:{digest}"
+
+    @staticmethod
+    def keeps(response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )
+
+    @staticmethod
+    def freeze(response):
+        return (response.status_code, list(response.items()), response.content)
+
+    @staticmethod
+    def thaw(kept):
+        status, headers, content = kept
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        return response
+
+
+RESPONSE_CACHE_ALIAS = "responses"

@@ -72,6 +72,9 @@ MIDDLEWARE = [
     # Outside the session, common and authentication middleware: it sees the final
     # Vary, Content-Length and user of every response but static files.
     "tracker.caching.HttpCachingMiddleware",
+    # Inside it, so that a kept response gets the same ETag, Cache-Control and
+    # Vary as a fresh one; outside everything a hit skips.
+    "tracker.caching.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's, but unsafe methods are redirected to the slashed URL with 308.
     "tracker.redirects.CommonMiddleware",
@@ -203,7 +206,8 @@ LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked account or address before any password is checked.
     "tracker.signin.SignInLimitBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its permissions read in one query.
+    "tracker.auth_backends.OneQueryModelBackend",
 ]
 AXES_HANDLER = "tracker.signin.SignInFailureHandler"
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
@@ -223,7 +227,20 @@ AXES_VERBOSE = False
 # Sessions live in the database (Django's default), and so do the cache and the
 # sign-in failures: a web process keeps no state of its own, so any number of
 # replicas can serve behind a load balancer. Migration 0003 creates the cache table.
-CACHES = {"default": env.cache("CACHE_URL", default="dbcache://tracker_cache")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="dbcache://tracker_cache"),
+    # The anonymous API reads every replica may answer from (tracker.caching.
+    # ResponseCacheMiddleware): shared, like the default. Entries of older data
+    # versions are never read again; they expire or are culled.
+    "responses": {
+        **env.cache("RESPONSE_CACHE_URL", default="dbcache://tracker_cache"),
+        "KEY_PREFIX": "response",
+        "TIMEOUT": env.int("RESPONSE_CACHE_SECONDS", default=3600),
+        "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+    },
+}
+# Off, every read is worked out afresh (bench/run.py measures both ways).
+RESPONSE_CACHE = env.bool("RESPONSE_CACHE", default=True)
 
 # Content-Security-Policy (django-csp 4) on every response: nothing loads unless
 # listed. The public site runs no script; its stylesheet and images come from this

@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commitments.api import serializers as api
-from commitments.api.authentication import TokenAuthentication
+from commitments.api.authentication import TokenAuthentication, delete_expired_tokens
 from commitments.api.conditional import ConditionalMixin
 from commitments.api.exceptions import Conflict, UnprocessableContent
 from commitments.api.pagination import (
@@ -216,6 +216,12 @@ class CommitmentViewSet(
 
     def get_queryset(self):
         looked_up = self.action == "updates" and not self.evaluates_preconditions()
+        if looked_up and self.request.method == "POST":
+            # Locked, as the new update's save() would lock it (add_progress), and
+            # with the announcement, which a new update may not predate.
+            return Commitment.objects.select_for_update(of=("self",)).select_related(
+                "announcement"
+            )
         if self.action in ("summary", "history") or looked_up:
             # Counted or looked up, not shown: nothing to join or prefetch.
             return Commitment.objects.all()
@@ -312,6 +318,9 @@ class CommitmentViewSet(
         return self.get_paginated_response(serializer.data)
 
     def add_progress(self, request, commitment):
+        # get_object read it locked: with SELECT ... FOR UPDATE (get_queryset), or
+        # after locking it to evaluate preconditions (lock_object).
+        commitment.locked_for_update = True
         context = {**self.get_serializer_context(), "commitment": commitment}
         key = request.headers.get("Idempotency-Key")
         fingerprint = ""
@@ -331,21 +340,29 @@ class CommitmentViewSet(
                 return replay
         serializer = api.ProgressUpdateSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
-        try:
-            # A savepoint: if a concurrent retry with the same key wins the race,
-            # the database refuses this row and the request answers as the winner.
-            with transaction.atomic():
-                update = serializer.save(
-                    commitment=commitment,
-                    author=request.user,
-                    idempotency_key=key,
-                    request_fingerprint=fingerprint,
-                )
-        except IntegrityError:
-            replay = key and self.replay(request, key, fingerprint, context)
-            if not replay:
-                raise
-            return replay
+        values = {
+            "commitment": commitment,
+            "author": request.user,
+            "idempotency_key": key,
+            "request_fingerprint": fingerprint,
+        }
+        if key is None:
+            # Nothing to race for: an error fails the request, and its transaction.
+            update = serializer.save(**values)
+        else:
+            try:
+                # A savepoint: if a concurrent retry with the same key wins the
+                # race, the database refuses this row and the request answers as
+                # the winner.
+                with transaction.atomic():
+                    update = serializer.save(**values)
+            except IntegrityError:
+                replay = self.replay(request, key, fingerprint, context)
+                if not replay:
+                    raise
+                return replay
+        # A new update has no corrections: nothing to read for its JSON.
+        update._prefetched_objects_cache = {"corrections": Correction.objects.none()}
         return Response(
             api.ProgressUpdateSerializer(update, context=context).data, status=201
         )
@@ -457,13 +474,19 @@ class ProgressUpdateViewSet(
     def get_queryset(self):
         # A fresh queryset per request: a class attribute's prefetch cache would
         # carry over.
-        return progress_updates().order_by(*TIMELINE_ORDER)
+        updates = progress_updates().order_by(*TIMELINE_ORDER)
+        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            # The permission asks for the commitment, the rules for its
+            # announcement.
+            updates = updates.select_related("commitment__announcement")
+        return updates
 
     def partial_update(self, request, pk=None):
         """A correction. get_object locks the row and evaluates If-Match, so of
         concurrent correctors holding the same ETag one wins and the others get
         412, with nothing written."""
         update = self.get_object()
+        update.locked_for_update = True
         context = {**self.get_serializer_context(), "commitment": update.commitment}
         correction = api.ProgressCorrectionSerializer(
             update, data=request.data, partial=True, context=context
@@ -552,6 +575,7 @@ class LoginView(knox_views.LoginView):
                 status=400,
             )
         request.user = user
+        delete_expired_tokens(user)
         return super().post(request, format)
 
 

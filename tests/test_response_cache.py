@@ -1,0 +1,188 @@
+"""The response cache of anonymous API reads (tracker.caching.ResponseCacheMiddleware,
+commitments/data_version.py): a kept response is the fresh one, byte for byte and
+header for header, costs two queries, and is never served after a write that was
+acknowledged, whoever made it (the API, the admin, a command, a bulk write).
+
+The tests that write commit their transactions (transaction=True): PostgreSQL
+changes the data version at COMMIT."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from commitments import data_version
+from commitments.models import Agency, Commitment
+from tests.conftest import authorize
+from tests.factories import CommitmentFactory, ProgressUpdateFactory
+
+HEADERS = ("Content-Type", "Content-Length", "ETag", "Cache-Control", "Vary")
+
+READS = [
+    "/api/v1/commitments/?status=in_progress",
+    "/api/v1/commitments/{pk}/",
+    "/api/v1/commitments/summary/",
+    "/api/v1/commitments/summary/?status=in_progress",
+    "/api/v1/changes/",
+]
+
+
+def headers(response):
+    return {name: response.get(name) for name in HEADERS}
+
+
+@pytest.fixture(autouse=True)
+def response_cache(settings):
+    """On, on PostgreSQL too (tests/conftest.py turns it off there for tests that
+    do not commit): the tests here that write commit."""
+    settings.RESPONSE_CACHE = True
+
+
+@pytest.fixture
+def commitment(db):
+    commitment = CommitmentFactory()
+    ProgressUpdateFactory(commitment=commitment, status="in_progress")
+    return commitment
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", READS)
+def test_a_kept_response_is_the_fresh_one_for_two_queries(
+    api_client, commitment, django_assert_num_queries, path
+):
+    url = path.format(pk=commitment.pk)
+    fresh = api_client.get(url)
+
+    with django_assert_num_queries(2):
+        # 1. the data version
+        # 2. the kept response (the database's cache table)
+        kept = api_client.get(url)
+
+    assert fresh.status_code == kept.status_code == 200
+    assert kept.content == fresh.content
+    assert headers(kept) == headers(fresh)
+    assert kept["Cache-Control"].startswith("public")
+
+
+@pytest.mark.django_db
+def test_revalidating_a_kept_response_costs_two_queries(
+    api_client, commitment, django_assert_num_queries
+):
+    url = f"/api/v1/commitments/{commitment.pk}/"
+    etag = api_client.get(url)["ETag"]
+
+    with django_assert_num_queries(2):
+        response = api_client.get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+@pytest.mark.django_db
+def test_each_media_type_is_kept_apart(api_client, commitment):
+    url = f"/api/v1/commitments/{commitment.pk}/"
+    json_body = api_client.get(url, HTTP_ACCEPT="application/json")
+    html = api_client.get(url, HTTP_ACCEPT="text/html")
+
+    assert json_body["Content-Type"] == "application/json"
+    assert html["Content-Type"].startswith("text/html")
+    again = api_client.get(url, HTTP_ACCEPT="application/json")
+    assert again.content == json_body.content
+
+
+@pytest.mark.django_db
+def test_readers_with_credentials_or_cookies_are_not_served_from_it(
+    api_client, commitment, maintainer, django_assert_max_num_queries
+):
+    url = f"/api/v1/commitments/{commitment.pk}/"
+    api_client.get(url)
+    api_client.get(url)
+
+    authorize(api_client, maintainer)
+    response = api_client.get(url)
+    assert response["Cache-Control"] == "private, no-store"
+
+    api_client.credentials()
+    api_client.cookies["sessionid"] = "anything"
+    with django_assert_max_num_queries(20) as captured:
+        api_client.get(url)
+    assert len(captured) > 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_table_readers_see_changes_the_data_version():
+    assert data_version.tables_without_triggers(connection) == []
+    assert "commitments_commitment" in data_version.watched_tables(connection)
+    assert "auth_user" in data_version.watched_tables(connection)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_progress_post_is_read_at_once(api_client, commitment, staff_user):
+    url = f"/api/v1/commitments/{commitment.pk}/"
+    assert api_client.get(url).json()["status"] == "in_progress"
+    assert api_client.get(url).json()["status"] == "in_progress"
+
+    writer = type(api_client)()
+    authorize(writer, staff_user)
+    posted = writer.post(
+        f"{url}updates/",
+        {"reported_on": "2019-01-02", "status": "stalled", "summary": "Blocked."},
+        format="json",
+    )
+    assert posted.status_code == 201
+
+    assert api_client.get(url).json()["status"] == "stalled"
+    summary = api_client.get("/api/v1/commitments/summary/").json()
+    assert summary["by_status"]["stalled"] == 1
+    changes = api_client.get("/api/v1/changes/").json()["results"]
+    assert changes[0]["kind"] == "progress_added"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_edit_is_read_at_once(api_client, client, commitment, staff_user):
+    topic = commitment.topic
+    url = f"/api/v1/topics/{topic.slug}/"
+    before = api_client.get(url).json()["name"]
+    assert api_client.get(url).json()["name"] == before
+
+    client.force_login(staff_user)
+    saved = client.post(
+        f"/admin/commitments/topic/{topic.pk}/change/",
+        {"name": "Renamed in the admin", "slug": topic.slug},
+    )
+    assert saved.status_code == 302, saved.content
+
+    assert api_client.get(url).json()["name"] == "Renamed in the admin"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_command_and_bulk_and_raw_writes_are_read_at_once(api_client, commitment):
+    url = "/api/v1/commitments/summary/"
+    assert api_client.get(url).json()["total"] == 1
+    assert api_client.get(url).json()["total"] == 1
+
+    call_command("generate_data", "--commitments", "3", "--updates", "3", verbosity=0)
+    total = Commitment.objects.count()
+    assert total > 1
+    assert api_client.get(url).json()["total"] == total
+
+    # An UPDATE that no model code sees (no save(), no signal).
+    detail = f"/api/v1/commitments/{commitment.pk}/"
+    api_client.get(detail)
+    Agency.objects.update(name="Renamed by a bulk update")
+    assert api_client.get(detail).json()["lead_agency"]["name"] == (
+        "Renamed by a bulk update"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_the_reader_raced_is_not_served_after_it(api_client, commitment):
+    """A response worked out from data older than a write can only be kept under
+    the version before that write: the version is read first."""
+    url = f"/api/v1/commitments/{commitment.pk}/"
+    version = data_version.current()
+    api_client.get(url)
+
+    Commitment.objects.filter(pk=commitment.pk).update(title="A new title")
+
+    assert data_version.current() != version
+    assert api_client.get(url).json()["title"] == "A new title"
