@@ -4,7 +4,8 @@ from django.db.models.signals import post_migrate
 
 def install_data_version(using, **kwargs):
     """After every migrate (and flush): the data version's row and triggers,
-    on tables that later migrations added too (commitments/data_version.py)."""
+    on tables that later migrations added too, and a new version, since the code
+    that migrated may show the data differently (commitments/data_version.py)."""
     from django.db import connections
 
     from commitments import data_version
@@ -12,6 +13,7 @@ def install_data_version(using, **kwargs):
     connection = connections[using]
     if data_version.TABLE in connection.introspection.table_names():
         data_version.install(connection)
+        data_version.bump(connection)
 
 
 class CommitmentsConfig(AppConfig):

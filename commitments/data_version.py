@@ -123,6 +123,14 @@ def install(connection):
                     )
 
 
+def bump(connection):
+    """Change the version without a write: after a migrate, which every deploy
+    runs (bin/start), so that responses the previous code cached are not served
+    by the new code."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET version = version + 1 WHERE id = 1")
+
+
 def uninstall(connection):
     """Drop the triggers (and, on PostgreSQL, the functions and the pending
     table), before the row's table is dropped: migrating back past 0015."""

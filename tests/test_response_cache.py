@@ -186,3 +186,12 @@ def test_a_write_the_reader_raced_is_not_served_after_it(api_client, commitment)
 
     assert data_version.current() != version
     assert api_client.get(url).json()["title"] == "A new title"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migrate_starts_a_new_version_so_new_code_caches_afresh():
+    before = data_version.current()
+
+    call_command("migrate", verbosity=0)
+
+    assert data_version.current() != before
