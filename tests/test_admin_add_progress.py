@@ -254,18 +254,17 @@ def test_the_progress_page_costs_a_fixed_number_of_queries(
     client.force_login(world["editor"])
     client.get(LIST_URL)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the session
         # 3. the user
-        # 4. the user's own permissions
-        # 5. the permissions of the user's groups
-        # 6. the agencies the editor edits (access.covered_agency_ids)
-        # 7. the agencies below them
-        # 8. the commitment, among those the editor covers
-        # 9. whether the editor covers it (access.can_add_progress)
-        # 10. its five latest updates with their authors
-        # 11. RELEASE SAVEPOINT
+        # 4. the user's permissions, its own and its groups' (tracker/auth_backends.py)
+        # 5. the agencies the editor edits (access.covered_agency_ids)
+        # 6. the agencies below them
+        # 7. the commitment, among those the editor covers
+        # 8. whether the editor covers it (access.can_add_progress)
+        # 9. its five latest updates with their authors
+        # 10. RELEASE SAVEPOINT
         response = client.get(add_progress_url(world["nics"]))
 
     assert response.status_code == 200

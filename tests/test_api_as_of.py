@@ -309,7 +309,7 @@ def test_the_etag_covers_the_day(api_client):
 @pytest.mark.parametrize("count", [1, 30])
 @pytest.mark.parametrize("as_of", ["", "as_of=2018-06-15&"])
 def test_a_list_costs_the_same_with_or_without_as_of_whatever_its_size(
-    api_client, django_assert_num_queries, count, as_of
+    api_client, django_assert_num_queries, count, as_of, no_response_cache
 ):
     supporting = AgencyFactory()
     announcement = AnnouncementFactory()
