@@ -109,7 +109,8 @@ class ContentNegotiation(DefaultContentNegotiation):
             if name not in known:
                 errors[name] = ["Unknown query parameter."]
         value = request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
-        if value and value not in formats(renderers):
+        # Sent empty, it is refused too: the schema does not allow it empty.
+        if value is not None and value not in formats(renderers):
             errors[self.settings.URL_FORMAT_OVERRIDE] = [
                 f"Unknown format {value!r}: choose {' or '.join(formats(renderers))}."
             ]
