@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint check install
+.PHONY: demo test test-slow lint check install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,15 @@ install: $(VENV)/.installed
 demo: install .env
 	PYTHON=$(BIN)/python bin/start --bind $(HOST):$(PORT)
 
+# The suite in parallel, a worker per CPU (pytest-xdist; PYTEST_WORKERS=0 for one
+# process); the slow tests, which start servers and restart PostgreSQL, one at a
+# time.
+PYTEST_WORKERS ?= auto
 test: install .env
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+test-slow: install .env
+	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
