@@ -33,6 +33,13 @@ FUNCTION = "commitments_data_changed"
 TRIGGER = "commitments_data_changed"
 
 PENDING = "commitments_dataversion_pending"
+
+# Each change draws a new version at random among 2**48, rather than adding one:
+# a database restored from a dump (its row included) or rolled back must not come
+# back to a number under which responses of other data were kept.
+SPAN = 2**48
+# The backends with triggers; on any other the cache is never used (`supported`).
+VENDORS = ("postgresql", "sqlite")
 BUMP = "commitments_data_version_bump"
 
 # On PostgreSQL, a statement-level trigger on each watched table notes, once per
@@ -62,7 +69,7 @@ $$
     f"""
 CREATE OR REPLACE FUNCTION {BUMP}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE {TABLE} SET version = version + 1 WHERE id = 1;
+    UPDATE {TABLE} SET version = floor(random() * {SPAN})::bigint WHERE id = 1;
     DELETE FROM {PENDING} WHERE txid = NEW.txid;
     RETURN NULL;
 END
@@ -92,7 +99,7 @@ def install(connection):
                 f"INSERT INTO {TABLE} (id, version) VALUES (1, %s)",
                 [secrets.randbits(48)],
             )
-    if connection.vendor not in ("postgresql", "sqlite"):
+    if connection.vendor not in VENDORS:
         return
     missing = tables_without_triggers(connection)
     with connection.cursor() as cursor:
@@ -118,7 +125,7 @@ def install(connection):
                     cursor.execute(
                         f'CREATE TRIGGER IF NOT EXISTS "{TRIGGER}_{table}_'
                         f'{operation.lower()}" AFTER {operation} ON "{table}" '
-                        f"BEGIN UPDATE {TABLE} SET version = version + 1 "
+                        f"BEGIN UPDATE {TABLE} SET version = abs(random()) % {SPAN} "
                         "WHERE id = 1; END"
                     )
 
@@ -128,7 +135,9 @@ def bump(connection):
     runs (bin/start), so that responses the previous code cached are not served
     by the new code."""
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {TABLE} SET version = version + 1 WHERE id = 1")
+        cursor.execute(
+            f"UPDATE {TABLE} SET version = %s WHERE id = 1", [secrets.randbits(48)]
+        )
 
 
 def uninstall(connection):
@@ -171,7 +180,10 @@ def tables_without_triggers(connection):
 
 def current(using="default"):
     """The data version as this connection sees it now, or None when there is no
-    row (a database flushed and not migrated since)."""
+    row (a database flushed and not migrated since) or no trigger to change it (a
+    backend other than PostgreSQL and SQLite)."""
+    if connections[using].vendor not in VENDORS:
+        return None
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT version FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()

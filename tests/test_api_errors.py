@@ -124,3 +124,10 @@ def test_nested_errors_name_where_they_are():
         "corrections": ["Item 1, note: Required."],
         "title": ["Too long."],
     }
+
+
+def test_an_error_without_a_field_is_the_requests_as_a_whole():
+    response = exception_handler(exceptions.ValidationError("Inconsistent."), {})
+
+    assert response.status_code == 400
+    assert response.data == {"non_field_errors": ["Inconsistent."]}

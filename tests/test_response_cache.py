@@ -6,6 +6,8 @@ acknowledged, whoever made it (the API, the admin, a command, a bulk write).
 The tests that write commit their transactions (transaction=True): PostgreSQL
 changes the data version at COMMIT."""
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -195,3 +197,33 @@ def test_a_migrate_starts_a_new_version_so_new_code_caches_afresh():
     call_command("migrate", verbosity=0)
 
     assert data_version.current() != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_draws_a_new_version_rather_than_counting_up():
+    """A restored dump holds its version row: counting up from it would come
+    back to numbers under which other data was kept."""
+    seen = {data_version.current()}
+    for _ in range(3):
+        CommitmentFactory()
+        seen.add(data_version.current())
+
+    assert len(seen) == 4
+    assert not any(b - a == 1 for a, b in itertools.pairwise(sorted(seen)))
+
+
+@pytest.mark.django_db
+def test_replicas_running_other_code_keep_apart(
+    api_client, commitment, django_assert_max_num_queries, monkeypatch
+):
+    from tracker import caching
+
+    url = f"/api/v1/commitments/{commitment.pk}/"
+    api_client.get(url)
+    monkeypatch.setattr(caching, "CODE_VERSION", "other code")
+
+    with django_assert_max_num_queries(20) as captured:
+        api_client.get(url)
+
+    assert len(captured) > 2
+    assert caching.code_version() != "other code"

@@ -38,6 +38,22 @@ PRIVATE = "private, no-store"
 SAFE_METHODS = ("GET", "HEAD")
 
 
+def code_version():
+    """A digest of the code and templates this process serves: replicas running
+    other code (a rolling deploy) never share kept responses."""
+    digest = hashlib.sha256()
+    for package in ("commitments", "tracker"):
+        root = settings.BASE_DIR / package
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".py", ".html", ".txt", ".json") and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = code_version()
+
+
 def strong_etag(content):
     """The ETag of a representation: a hash of its bytes (as Django's
     ConditionalGetMiddleware computes it, so both agree)."""
@@ -153,6 +169,7 @@ class ResponseCacheMiddleware:
             return None
         parts = (
             str(version),
+            CODE_VERSION,
             timezone.localdate().isoformat(),
             "anonymous",
             request.method,

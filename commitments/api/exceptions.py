@@ -108,6 +108,10 @@ def exception_handler(exc, context):
         # whole is what is wrong.
         response.data = {api_settings.NON_FIELD_ERRORS_KEY: [response.data["detail"]]}
     elif response is not None and response.status_code == 400:
+        if isinstance(response.data, list):
+            # A ValidationError raised with a message, not a field: the request as
+            # a whole is wrong.
+            response.data = {api_settings.NON_FIELD_ERRORS_KEY: response.data}
         response.data = flat_field_errors(response.data)
     if isinstance(exc, PreconditionFailed) and exc.etag:
         response["ETag"] = exc.etag
