@@ -270,9 +270,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         day = self.form.cleaned_data.get("as_of")
-        if day is not None:
-            queryset = queryset.as_of(day)
-        return super().filter_queryset(queryset)
+        return super().filter_queryset(queryset.as_of(day))
 
     def filter_status(self, queryset, name, statuses):
         return queryset.filter(**{f"{queryset.column('status')}__in": statuses})

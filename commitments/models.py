@@ -588,10 +588,13 @@ class CommitmentQuerySet(models.QuerySet):
 
     def as_of(self, day):
         """These commitments as they stood at the end of `day` (DESIGN.md, "Status
-        as of"), in the same one query: those of announcements made by then, each
-        with its status, due date, final assessment and last check of that day as
-        `as_of_*` columns, which the rows read in place of their own (AsOfIterable)
-        and the filters, counts and orderings of this queryset use."""
+        as of"), or as now when `day` is None, in the same one query: those of
+        announcements made by then, each with its status, due date, final
+        assessment and last check of that day as `as_of_*` columns, which the rows
+        read in place of their own (AsOfIterable) and the filters, counts and
+        orderings of this queryset use."""
+        if day is None:
+            return self
         latest = self.counted_updates(day)
         changes = DeadlineChange.objects.filter(commitment=OuterRef("pk"))
         in_force = changes.known_by(day).order_by(*DEADLINE_CHANGE_ORDER)

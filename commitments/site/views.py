@@ -62,11 +62,6 @@ def as_of_refused(error):
     )
 
 
-def as_of(commitments, day):
-    """These commitments as of `day`, or as now when None."""
-    return commitments if day is None else commitments.as_of(day)
-
-
 def list_url(**filters):
     """The public list of commitments that these filters select: a shareable
     address, so every count on the site opens the list it counts."""
@@ -213,7 +208,7 @@ def commitment_detail(request, announcement_slug, slug):
     except ValidationError as error:
         return as_of_refused(error)
     commitment = get_object_or_404(
-        as_of(Commitment.objects.all(), day)
+        Commitment.objects.as_of(day)
         .annotate_overdue()
         .select_related("announcement", "lead_agency", "topic", "parent"),
         announcement__slug=announcement_slug,
@@ -249,7 +244,8 @@ def commitment_detail(request, announcement_slug, slug):
             "status_definition": STATUS_DEFINITIONS[commitment.status],
             "supporting_agencies": list(commitment.supporting_agencies.all()),
             "sub_commitments": list(
-                as_of(commitment.children.all(), day)
+                commitment.children.all()
+                .as_of(day)
                 .annotate_overdue()
                 .select_related("announcement", "lead_agency")
             ),
@@ -313,7 +309,7 @@ def agency_detail(request, slug):
     except ValidationError as error:
         return as_of_refused(error)
     agency = get_object_or_404(Agency.objects.select_related("parent"), slug=slug)
-    of_agency = as_of(Commitment.objects.of_agencies([agency]), day)
+    of_agency = Commitment.objects.of_agencies([agency]).as_of(day)
     commitments = list(
         of_agency.annotate_overdue().select_related(
             "announcement", "lead_agency", "topic"
