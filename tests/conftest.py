@@ -1,4 +1,72 @@
+import copy
+import sqlite3
+
 import pytest
+from django.conf import settings as django_settings
+
+REPLICA = "replica"
+
+
+def _add_replica_database():
+    """A second, distinct database under the alias "replica", for the tests of
+    read replicas (tests/test_read_replica.py): the settings a
+    DATABASE_REPLICA_URL naming another database of the same server (or another
+    SQLite file) would give. pytest-django creates test databases only for
+    aliases in DATABASES when the session starts, so it is added here, before
+    any connection opens. Reads go to it only in tests that set READ_REPLICA
+    (the `replica` fixture), whatever DATABASE_REPLICA_URL says."""
+    databases = django_settings.DATABASES
+    django_settings.READ_REPLICA = None
+    replica = copy.deepcopy(databases["default"])
+    replica["ATOMIC_REQUESTS"] = False
+    if replica["ENGINE"] == "django.db.backends.sqlite3":
+        replica["TEST"]["NAME"] += "-replica"
+    else:
+        replica["NAME"] += "_replica"
+        replica.setdefault("TEST", {})["NAME"] = f"test_{replica['NAME']}"
+    databases[REPLICA] = replica
+
+
+_add_replica_database()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The replica's test database starts as a copy of the primary's, schema and
+    data (migrations run on the primary only, as in a deployment, where the
+    replica gets both from the primary)."""
+    from django.db import connections
+
+    replica = connections[REPLICA]
+    if replica.settings_dict["NAME"] != replica.settings_dict["TEST"].get("NAME"):
+        return  # no test asked for the replica: it has no test database
+    primary = connections["default"]
+    with django_db_blocker.unblock():
+        primary.close()
+        replica.close()
+        if primary.vendor == "sqlite":
+            source = sqlite3.connect(primary.settings_dict["NAME"])
+            target = sqlite3.connect(replica.settings_dict["NAME"])
+            source.backup(target)
+            source.close()
+            target.close()
+        else:
+            quote = primary.ops.quote_name
+            with primary.creation._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE {quote(replica.settings_dict['NAME'])}")
+                cursor.execute(
+                    f"CREATE DATABASE {quote(replica.settings_dict['NAME'])} "
+                    f"TEMPLATE {quote(primary.settings_dict['NAME'])}"
+                )
+
+
+@pytest.fixture
+def replica(settings):
+    """Anonymous reads go to the replica's database, a copy of the primary's made
+    when the session started; tests that use it ask for both databases
+    (`@pytest.mark.django_db(databases=["default", "replica"])`)."""
+    settings.READ_REPLICA = REPLICA
+    return REPLICA
 
 
 @pytest.fixture(scope="session")

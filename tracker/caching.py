@@ -24,7 +24,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError
+from django.db import DatabaseError, router
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -128,6 +128,12 @@ class ResponseCacheMiddleware:
     write); it is only ever served to requests that started before that write was
     acknowledged.
 
+    With a read replica, an anonymous read reads the version and then its data on
+    the replica, so the same holds of what the replica had committed: an entry is
+    never newer in version than in data. How far the replica may lag behind an
+    acknowledged write is the replica's setting (README "A read replica of
+    PostgreSQL").
+
     Placed inside HttpCachingMiddleware, which adds ETag, Cache-Control and Vary to
     a hit exactly as to a miss (and answers If-None-Match from either), and
     outside the session, authentication and view layers that a hit skips."""
@@ -163,8 +169,12 @@ class ResponseCacheMiddleware:
         if "HTTP_AUTHORIZATION" in request.META or request.META.get("HTTP_COOKIE"):
             return None
         from commitments import data_version
+        from commitments.models import DataVersion
 
-        version = data_version.current()
+        # Where the view's reads will go (a read replica, tracker/db_routers.py):
+        # what a lagging replica answers is kept under the version it had, never
+        # under the primary's newer one.
+        version = data_version.current(using=router.db_for_read(DataVersion))
         if version is None:
             return None
         parts = (

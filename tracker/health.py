@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, Error, connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -15,20 +16,26 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when the database answers a query, 503 when it does not."""
-    try:
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Error as exc:
-        logger.warning(
-            "Health check failed: the database did not answer: %s", one_line(exc)
-        )
-        response = JsonResponse(
-            {"status": "unavailable", "database": "unreachable"}, status=503
-        )
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+    """200 when the database, and the read replica if there is one, answer a
+    query; 503 naming the one that does not (without the replica, anonymous reads
+    fail too)."""
+    checked = {"database": DEFAULT_DB_ALIAS}
+    if settings.READ_REPLICA is not None:
+        checked["replica"] = settings.READ_REPLICA
+    for name, alias in checked.items():
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        except Error as exc:
+            logger.warning(
+                "Health check failed: the %s did not answer: %s", name, one_line(exc)
+            )
+            response = JsonResponse(
+                {"status": "unavailable", name: "unreachable"}, status=503
+            )
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
     return JsonResponse({"status": "ok"})
 
 

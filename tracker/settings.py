@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "tracker.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Where each request's reads go (a read replica, if any): outside the response
+    # cache, which reads the data version where the view reads its data.
+    "tracker.db_routers.ReadReplicaMiddleware",
     # Outside the session, common and authentication middleware: it sees the final
     # Vary, Content-Length and user of every response but static files.
     "tracker.caching.HttpCachingMiddleware",
@@ -110,40 +113,53 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "tracker.wsgi.application"
 
+
+def database(url):
+    """The settings of a database alias, from its URL."""
+    settings = env.db_url_config(url)
+    settings["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A persistent connection is checked before each request reuses it, so the
+    # service survives the database restarting under it.
+    settings["CONN_HEALTH_CHECKS"] = True
+    if settings["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer fails the request (503) in seconds
+        # rather than holding a worker until the WSGI server's timeout kills it.
+        settings.setdefault("OPTIONS", {})
+        settings["OPTIONS"].setdefault(
+            "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+        )
+        # No statement runs longer than DATABASE_STATEMENT_TIMEOUT (below).
+        settings["OPTIONS"].setdefault(
+            "options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+        )
+    if settings["ENGINE"] == "django.db.backends.sqlite3":
+        # Writers queue for the lock up front (IMMEDIATE) and wait for it
+        # (timeout) instead of failing with "database is locked" mid-transaction.
+        settings["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return settings
+
+
+# No statement runs longer than this many seconds on PostgreSQL (0: no limit), so
+# no request holds PostgreSQL after gunicorn has killed its worker
+# (GUNICORN_TIMEOUT, which it stays below by default); the request gets a 503
+# instead.
+DATABASE_STATEMENT_TIMEOUT = env.int(
+    "DATABASE_STATEMENT_TIMEOUT",
+    default=env.int("GUNICORN_TIMEOUT", default=30) * 2 // 3,
+)
+
 # SQLite by default (the laptop demo); PostgreSQL when DATABASE_URL says so.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": database(
+        env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-# A persistent connection is checked before each request reuses it, so the service
-# survives the database restarting under it.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A database that does not answer fails the request (503) in seconds rather
-    # than holding a worker until the WSGI server's timeout kills it.
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
-    )
-    # No statement runs longer than this (0: no limit), so no request holds
-    # PostgreSQL after gunicorn has killed its worker (GUNICORN_TIMEOUT, which it
-    # stays below by default); the request gets a 503 instead.
-    DATABASE_STATEMENT_TIMEOUT = env.int(
-        "DATABASE_STATEMENT_TIMEOUT",
-        default=env.int("GUNICORN_TIMEOUT", default=30) * 2 // 3,
-    )
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
-    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers queue for the lock up front (IMMEDIATE) and wait for it (timeout)
-    # instead of failing with "database is locked" mid-transaction.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
     # Tests use a file too, not memory: a live server's threads then get
     # connections of their own, so concurrent requests really run in parallel.
     # One file per test run (the process id), so two runs in one checkout never
@@ -151,6 +167,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / f"db.sqlite3-test-{os.getpid()}")
     }
+
+# A read replica of the database (README "A read replica of PostgreSQL"): the
+# reads of anonymous requests go to it, everything else to `default`
+# (tracker/db_routers.py). Its reads run outside any transaction: one that sees
+# only committed data needs none (no ATOMIC_REQUESTS).
+READ_REPLICA = None
+if env.str("DATABASE_REPLICA_URL", default=""):
+    READ_REPLICA = "replica"
+    DATABASES[READ_REPLICA] = database(env.str("DATABASE_REPLICA_URL"))
+# Without READ_REPLICA the router sends nothing anywhere but to `default`.
+DATABASE_ROUTERS = ["tracker.db_routers.ReadReplicaRouter"]
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
