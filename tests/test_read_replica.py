@@ -6,6 +6,8 @@ when the session starts. Each test then makes them differ, an agency of the same
 slug named after the database that holds it, so every answer says which database
 it was read from."""
 
+import json
+
 import pytest
 from django.db import connections, router
 from django.db.utils import load_backend
@@ -16,6 +18,7 @@ from commitments import data_version
 from commitments.models import Agency
 from tests.conftest import authorize
 from tests.factories import AgencyFactory, UserFactory
+from tests.test_settings_production import manage
 from tracker.db_routers import ReadReplicaMiddleware, reads_replica, replica_reads
 
 BOTH = ["default", "replica"]
@@ -234,3 +237,53 @@ def test_a_replicas_answer_is_kept_under_the_replicas_data_version(
     assert answered_by(api_client.get(URL)) == "replica"
     settings.READ_REPLICA = None
     assert answered_by(api_client.get(URL)) == "primary"
+
+
+PROBE = """
+import json
+from django.conf import settings
+from django.db import connections
+print(json.dumps({
+    "read_replica": settings.READ_REPLICA,
+    "databases": {
+        alias: [
+            connections[alias].settings_dict[key]
+            for key in ("HOST", "NAME", "ATOMIC_REQUESTS", "OPTIONS")
+        ]
+        for alias in settings.DATABASES
+    },
+}))
+"""
+
+
+def probed_databases(**environment):
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        PROBE,
+        SECRET_KEY="a-local-key",
+        DATABASE_URL="postgres://tracker@db.invalid:5432/tracker",
+        **environment,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_database_replica_url_adds_the_replica():
+    options = {"connect_timeout": 5, "options": "-c statement_timeout=20000"}
+
+    assert probed_databases(DATABASE_REPLICA_URL="") == {
+        "read_replica": None,
+        "databases": {"default": ["db.invalid", "tracker", True, options]},
+    }
+    assert probed_databases(
+        DATABASE_REPLICA_URL="postgres://tracker@standby.invalid:5432/tracker"
+    ) == {
+        "read_replica": "replica",
+        "databases": {
+            "default": ["db.invalid", "tracker", True, options],
+            # Its reads need no transaction of their own.
+            "replica": ["standby.invalid", "tracker", False, options],
+        },
+    }
