@@ -89,3 +89,32 @@ def test_an_update_that_is_not_the_latest_writes_nothing_to_its_commitment(
     assert response.status_code == 201
     commitment.refresh_from_db()
     assert (commitment.status, commitment.version) == ("in_progress", version)
+
+
+def test_an_agency_editor_costs_three_more_to_work_out_what_they_cover(
+    api_client, django_assert_num_queries
+):
+    commitment = CommitmentFactory()
+    editor = UserFactory(username="editor")
+    commitment.lead_agency.editors.add(editor)
+    authorize(api_client, editor)
+
+    with django_assert_num_queries(13):
+        # 1. SAVEPOINT
+        # 2. the token, its user and permissions (none: not a maintainer)
+        # 3. SELECT ... FOR UPDATE the commitment, with its announcement
+        # 4. the agencies the user edits (commitments.access)
+        # 5. the agencies below those (none here)
+        # 6. whether one of them leads or supports the commitment
+        # 7. INSERT the update
+        # 8. INSERT its history record
+        # 9. UPDATE the commitment's status and version
+        # 10. INSERT its history record
+        # 11. INSERT ... SELECT its supporting agencies into that history
+        # 12. INSERT its entry in the changes feed
+        # 13. RELEASE the savepoint
+        response = api_client.post(
+            f"/api/v1/commitments/{commitment.pk}/updates/", BODY, format="json"
+        )
+
+    assert response.status_code == 201
