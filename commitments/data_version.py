@@ -7,7 +7,8 @@ replica: they all read the same row.
 
 The row is `commitments_dataversion` (one row, id 1). Triggers bump it on every
 INSERT, UPDATE and DELETE of every table of the commitments app and of `auth_user`
-(the API shows authors):
+(the API shows authors), except an UPDATE of `auth_user.last_login` alone, which
+every sign-in writes and no reader sees (UNWATCHED_COLUMNS; migration 0016):
 
 - PostgreSQL: a statement-level trigger per table notes that the transaction
   wrote (once per transaction, one call per statement however many rows it
@@ -40,6 +41,9 @@ PENDING = "commitments_dataversion_pending"
 SPAN = 2**48
 # The backends with triggers; on any other the cache is never used (`supported`).
 VENDORS = ("postgresql", "sqlite")
+# Columns no reader sees, whose UPDATE alone does not change the version: a
+# sign-in writes last_login, and would otherwise empty the whole response cache.
+UNWATCHED_COLUMNS = {"auth_user": {"last_login"}}
 BUMP = "commitments_data_version_bump"
 
 # On PostgreSQL, a statement-level trigger on each watched table notes, once per
@@ -89,9 +93,26 @@ def watched_tables(connection):
     )
 
 
-def install(connection):
+def update_event(connection, table, unwatched):
+    """The trigger's UPDATE event: of every column but the `unwatched` ones of
+    this table (a dict as UNWATCHED_COLUMNS), where it has some."""
+    skipped = unwatched.get(table)
+    if not skipped:
+        return "UPDATE"
+    with connection.cursor() as cursor:
+        description = connection.introspection.get_table_description(cursor, table)
+    columns = [
+        connection.ops.quote_name(column.name)
+        for column in description
+        if column.name not in skipped
+    ]
+    return f"UPDATE OF {', '.join(columns)}"
+
+
+def install(connection, unwatched=UNWATCHED_COLUMNS):
     """Create the row (at a random version, so that a re-created row cannot
-    meet responses cached under an old one) and the triggers, where missing."""
+    meet responses cached under an old one) and the triggers, where missing.
+    Migrating back past 0016 passes `unwatched={}`: every column watched."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE id = 1")
         if cursor.fetchone()[0] == 0:
@@ -114,20 +135,36 @@ def install(connection):
                     f"EXECUTE FUNCTION {BUMP}()"
                 )
             for table in missing:
+                update = update_event(connection, table, unwatched)
                 cursor.execute(
-                    f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR "
+                    f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR {update} OR DELETE OR "
                     f'TRUNCATE ON "{table}" FOR EACH STATEMENT '
                     f"EXECUTE FUNCTION {FUNCTION}()"
                 )
         else:
             for table in missing:
                 for operation in ("INSERT", "UPDATE", "DELETE"):
+                    event = operation
+                    if operation == "UPDATE":
+                        event = update_event(connection, table, unwatched)
                     cursor.execute(
                         f'CREATE TRIGGER IF NOT EXISTS "{TRIGGER}_{table}_'
-                        f'{operation.lower()}" AFTER {operation} ON "{table}" '
+                        f'{operation.lower()}" AFTER {event} ON "{table}" '
                         f"BEGIN UPDATE {TABLE} SET version = abs(random()) % {SPAN} "
                         "WHERE id = 1; END"
                     )
+
+
+def drop_triggers(connection, table):
+    """Drop one table's triggers (`install` makes them again)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f'DROP TRIGGER IF EXISTS {TRIGGER} ON "{table}"')
+        elif connection.vendor == "sqlite":
+            for operation in ("insert", "update", "delete"):
+                cursor.execute(
+                    f'DROP TRIGGER IF EXISTS "{TRIGGER}_{table}_{operation}"'
+                )
 
 
 def bump(connection):

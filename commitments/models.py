@@ -18,10 +18,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history import utils
 from simple_history.models import HistoricalRecords
-from simple_history.signals import (
-    post_create_historical_m2m_records,
-    pre_create_historical_m2m_records,
-)
 
 # Free text: long enough for any real entry, short enough that one request cannot
 # store megabytes (README "Limits").
@@ -138,41 +134,49 @@ class StoredValues(models.Model):
 
 
 class HistoricalRecordsWithM2M(HistoricalRecords):
-    """django-simple-history, recording the many-to-many rows of a save from the
-    instance saved. The library takes them from the history record's rebuilt
-    instance, and rebuilding it reads the excluded fields (a commitment's
-    updated_at) back from the database: a query on every save for nothing. The
-    rows recorded are the same: the through rows of the saved instance."""
+    """django-simple-history, recording the many-to-many rows of a save in one
+    INSERT ... SELECT of the through rows as the database holds them. The library
+    reads them first, from the history record's rebuilt instance (whose excluded
+    fields, a commitment's updated_at, it reads back from the database), then
+    inserts them: up to three statements for the same rows. Nothing listens to
+    the library's m2m signals here, and they would carry rows this never builds,
+    so they are not sent.
+
+    It also keeps itself on the model (`history_records`), for a write that
+    records history without save() (Commitment.take_status)."""
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if sender is self.cls:
+            sender.history_records = self
 
     def create_historical_record_m2ms(self, history_instance, instance):
         for field in history_instance._history_m2m_fields:
             m2m_history_model = self.m2m_models[field]
             through_model = field.remote_field.through
             attnames = [f.attname for f in through_model._meta.fields]
-            rows = through_model.objects.filter(
-                **{utils.get_m2m_field_name(field): instance}
-            ).values_list(*attnames)
-            insert_rows = [
-                m2m_history_model(
-                    history=history_instance, **dict(zip(attnames, row, strict=True))
+            rows = (
+                through_model.objects.filter(
+                    **{utils.get_m2m_field_name(field): instance}
                 )
-                for row in rows
+                .order_by()
+                .annotate(history_row=Value(history_instance.pk))
+                .values_list(*attnames, "history_row")
+            )
+            using = router.db_for_write(m2m_history_model)
+            connection = connections[using]
+            select, params = rows.query.get_compiler(using).as_sql()
+            columns = [
+                m2m_history_model._meta.get_field(name).column for name in attnames
             ]
-            pre_create_historical_m2m_records.send(
-                sender=m2m_history_model,
-                rows=insert_rows,
-                history_instance=history_instance,
-                instance=instance,
-                field=field,
-            )
-            created_rows = m2m_history_model.objects.bulk_create(insert_rows)
-            post_create_historical_m2m_records.send(
-                sender=m2m_history_model,
-                created_rows=created_rows,
-                history_instance=history_instance,
-                instance=instance,
-                field=field,
-            )
+            columns.append(m2m_history_model._meta.get_field("history").column)
+            quote = connection.ops.quote_name
+            table = quote(m2m_history_model._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(map(quote, columns))}) {select}",
+                    params,
+                )
 
 
 def own_transaction(model):
@@ -1134,18 +1138,60 @@ class Commitment(LoadedValues, StoredValues):
         """The update the status follows: the latest that is not retracted."""
         return self.updates.counted().order_by(*TIMELINE_ORDER).first()
 
+    @staticmethod
+    def status_after(latest):
+        """The status and final assessment date that `latest`, the latest counted
+        update (None: there is none), gives its commitment."""
+        if latest is None:
+            return Status.NOT_RATED, None
+        final_on = latest.reported_on if latest.status in Status.final() else None
+        return latest.status, final_on
+
     def refresh_status(self):
         """Set status from the latest progress update by reported_on (ties: the
         later created_at) that is not retracted. Call inside the transaction that
         changed the updates."""
-        latest = self.latest_progress()
-        status = latest.status if latest else Status.NOT_RATED
-        final_on = latest.reported_on if latest and status in Status.final() else None
-        if (status, final_on) != (self.status, self.final_assessed_on):
-            self.status = status
-            self.final_assessed_on = final_on
-            self._change_reason = "Status follows the latest progress update."
-            self.save(record_change=False)
+        self.take_status(*self.status_after(self.latest_progress()))
+
+    def follow_added_update(self, update):
+        """Follow `update`, just added to this commitment, inside the transaction
+        that added it and with this row locked. The status already follows the
+        latest of the other updates, so it changes only if `update` is now the
+        latest: the write checks that itself (no counted update comes before it
+        in the timeline), in the same statement, instead of reading the latest
+        update first."""
+        if update.is_retracted:
+            return
+        ahead = ProgressUpdate.objects.counted().filter(commitment=self)
+        self.take_status(*self.status_after(update), unless=ahead.ahead_of(update))
+
+    def take_status(self, status, final_on, unless=None):
+        """Write this status and final assessment date, if they differ from the
+        row's and `unless` (a queryset, checked by the UPDATE itself) is empty:
+        one UPDATE, with the version bump and a history record (its supporting
+        agencies too), as save() writes them. Only the tracker's bookkeeping
+        changes, so save()'s rules for what a client writes have nothing to
+        check. Returns whether it wrote."""
+        if (status, final_on) == (self.status, self.final_assessed_on):
+            return False
+        rows = Commitment.objects.filter(pk=self.pk)
+        if unless is not None:
+            rows = rows.filter(~Exists(unless))
+        changes = {
+            "status": status,
+            "final_assessed_on": final_on,
+            # The row is locked: its version cannot have moved since it was read.
+            "version": self.version + 1,
+            "updated_at": timezone.now(),
+        }
+        if not rows.update(**changes):
+            return False
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.__dict__.setdefault("_loaded_values", {}).update(changes)
+        self._change_reason = "Status follows the latest progress update."
+        Commitment.history_records.create_historical_record(self, "~")
+        return True
 
     def status_as_of(self, latest_update):
         """The date the status is known to hold: its latest update's reported_on
@@ -1336,6 +1382,18 @@ class ProgressUpdateQuerySet(models.QuerySet):
         """The updates reported on or before `day` (all of them when None)."""
         return self if day is None else self.filter(reported_on__lte=day)
 
+    def ahead_of(self, update):
+        """The updates that TIMELINE_ORDER puts before `update` (the latest
+        first): reported later, or on the same day and entered later, and so on
+        down the order."""
+        ahead = None
+        for name in reversed(TIMELINE_ORDER):
+            field = name.lstrip("-")
+            value = getattr(update, "pk" if field == "id" else field)
+            beyond = Q(**{f"{field}__{'gt' if name.startswith('-') else 'lt'}": value})
+            ahead = beyond if ahead is None else beyond | (Q(**{field: value}) & ahead)
+        return self.filter(ahead)
+
 
 class ProgressUpdateManager(models.Manager.from_queryset(ProgressUpdateQuerySet)):
     def get_by_natural_key(
@@ -1513,7 +1571,10 @@ class ProgressUpdate(LoadedValues, models.Model):
                     .select_related("announcement")
                     .get(pk=self.commitment_id)
                 )
-            commitment.refresh_status()
+            if published is None:
+                commitment.follow_added_update(self)
+            else:
+                commitment.refresh_status()
             self.commitment = commitment
             moved_from = published and published["commitment_id"]
             if moved_from and moved_from != self.commitment_id:

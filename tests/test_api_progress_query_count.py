@@ -1,46 +1,120 @@
 """A progress POST (the write bench/run.py measures) costs the same number of
-queries however long the commitment's timeline already is: ten statements besides
-the request's own transaction (nine for a superuser, whose permissions are not
-read; one more to record the supporting agencies in the commitment's history when
-it has some)."""
+queries however long the commitment's timeline already is, and whether or not it
+has supporting agencies: eight statements besides the request's own transaction,
+for a maintainer as for a superuser."""
+
+import datetime
 
 import pytest
 
 from tests.conftest import authorize
-from tests.factories import CommitmentFactory, ProgressUpdateFactory
+from tests.factories import (
+    AgencyFactory,
+    CommitmentFactory,
+    ProgressUpdateFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
+BODY = {"reported_on": "2019-01-02", "status": "stalled", "summary": "Blocked."}
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
 
 @pytest.mark.parametrize("existing", [1, 20])
+@pytest.mark.parametrize("supporters", [0, 2])
+@pytest.mark.parametrize("who", ["maintainer", "superuser"])
 def test_progress_post_query_count_is_constant(
-    api_client, maintainer, django_assert_num_queries, existing
+    request, api_client, django_assert_num_queries, existing, supporters, who
 ):
     commitment = CommitmentFactory()
+    commitment.supporting_agencies.set(AgencyFactory.create_batch(supporters))
     ProgressUpdateFactory.create_batch(existing, commitment=commitment)
-    authorize(api_client, maintainer)
-    body = {"reported_on": "2019-01-02", "status": "stalled", "summary": "Blocked."}
+    authorize(api_client, request.getfixturevalue(who))
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         # 1. SAVEPOINT: the request's transaction inside the test's (BEGIN in
         #    production, which Django does not count)
-        # 2. the token by its key, with its user (knox; expired tokens of the user
-        #    are deleted at sign-in, not on every request)
+        # 2. the token by its key, with its user and the user's permissions
+        #    (tracker/auth_backends.py, with_permissions; expired tokens of the
+        #    user are deleted at sign-in, not on every request)
         # 3. SELECT ... FOR UPDATE the commitment, with its announcement (an update
         #    may not predate it), so writers settle its status in turn
-        # 4. the user's permissions, their own and their groups' (one query,
-        #    tracker/auth_backends.py)
-        # 5. INSERT the update
-        # 6. INSERT its history record
-        # 7. its commitment's latest counted update, whose status it takes
-        # 8. UPDATE the commitment's status and version
-        # 9. INSERT its history record
-        # 10. its supporting agencies, for that history (none here: nothing to
-        #     insert)
-        # 11. INSERT its entry in the changes feed (progress_added)
-        # 12. RELEASE the request's savepoint (COMMIT in production)
+        # 4. INSERT the update
+        # 5. INSERT its history record
+        # 6. UPDATE the commitment's status and version, unless an update already
+        #    comes later in its timeline (Commitment.follow_added_update)
+        # 7. INSERT its history record
+        # 8. INSERT ... SELECT its supporting agencies into that history
+        # 9. INSERT its entry in the changes feed (progress_added)
+        # 10. RELEASE the request's savepoint (COMMIT in production)
         response = api_client.post(
-            f"/api/v1/commitments/{commitment.pk}/updates/", body, format="json"
+            f"/api/v1/commitments/{commitment.pk}/updates/", BODY, format="json"
+        )
+
+    assert response.status_code == 201
+    commitment.refresh_from_db()
+    assert commitment.status == "stalled"
+    record = commitment.history.order_by("-history_id").first()
+    assert record.status == "stalled"
+    assert record.supporting_agencies.count() == supporters
+
+
+def test_an_update_that_is_not_the_latest_writes_nothing_to_its_commitment(
+    api_client, maintainer, django_assert_num_queries
+):
+    commitment = CommitmentFactory()
+    ProgressUpdateFactory(commitment=commitment, reported_on=datetime.date(2019, 6, 1))
+    commitment.refresh_from_db()
+    version = commitment.version
+    authorize(api_client, maintainer)
+
+    with django_assert_num_queries(8):
+        # 1. SAVEPOINT
+        # 2. the token, its user and permissions
+        # 3. SELECT ... FOR UPDATE the commitment, with its announcement
+        # 4. INSERT the update
+        # 5. INSERT its history record
+        # 6. UPDATE the commitment, which a later update leaves untouched
+        # 7. INSERT its entry in the changes feed
+        # 8. RELEASE the savepoint
+        response = api_client.post(
+            f"/api/v1/commitments/{commitment.pk}/updates/", BODY, format="json"
+        )
+
+    assert response.status_code == 201
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.version) == ("in_progress", version)
+
+
+def test_an_agency_editor_costs_three_more_to_work_out_what_they_cover(
+    api_client, django_assert_num_queries
+):
+    commitment = CommitmentFactory()
+    editor = UserFactory(username="editor")
+    commitment.lead_agency.editors.add(editor)
+    authorize(api_client, editor)
+
+    with django_assert_num_queries(13):
+        # 1. SAVEPOINT
+        # 2. the token, its user and permissions (none: not a maintainer)
+        # 3. SELECT ... FOR UPDATE the commitment, with its announcement
+        # 4. the agencies the user edits (commitments.access)
+        # 5. the agencies below those (none here)
+        # 6. whether one of them leads or supports the commitment
+        # 7. INSERT the update
+        # 8. INSERT its history record
+        # 9. UPDATE the commitment's status and version
+        # 10. INSERT its history record
+        # 11. INSERT ... SELECT its supporting agencies into that history
+        # 12. INSERT its entry in the changes feed
+        # 13. RELEASE the savepoint
+        response = api_client.post(
+            f"/api/v1/commitments/{commitment.pk}/updates/", BODY, format="json"
         )
 
     assert response.status_code == 201

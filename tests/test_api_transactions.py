@@ -17,14 +17,14 @@ def test_failure_after_the_row_is_written_leaves_nothing(monkeypatch):
     # removes the Maintainers group that the migrations made.
     superuser = UserFactory(is_superuser=True)
     commitment = CommitmentFactory()
-    saved_status = Commitment.save
+    take_status = Commitment.take_status
 
     def fail_after_status_refresh(self, *args, **kwargs):
-        saved_status(self, *args, **kwargs)
+        take_status(self, *args, **kwargs)
         if self.status == "in_progress":
             raise RuntimeError("forced failure after both writes")
 
-    monkeypatch.setattr(Commitment, "save", fail_after_status_refresh)
+    monkeypatch.setattr(Commitment, "take_status", fail_after_status_refresh)
     client = authorize(APIClient(raise_request_exception=False), superuser)
 
     response = client.post(

@@ -227,3 +227,77 @@ def test_replicas_running_other_code_keep_apart(
 
     assert len(captured) > 2
     assert caching.code_version() != "other code"
+
+
+def sign_in_through_the_api(client, user):
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": user.username, "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 200
+
+
+def sign_in_to_the_admin(client, user):
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": user.username, "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("sign_in", [sign_in_through_the_api, sign_in_to_the_admin])
+def test_a_sign_in_keeps_the_data_version_and_what_was_kept(
+    api_client, client, commitment, staff_user, django_assert_num_queries, sign_in
+):
+    """A sign-in writes last_login, which no reader sees (migration 0016)."""
+    url = f"/api/v1/commitments/{commitment.pk}/"
+    api_client.get(url)
+    version = data_version.current()
+    last_login = type(staff_user).objects.get(pk=staff_user.pk).last_login
+
+    sign_in(
+        type(api_client)() if sign_in is sign_in_through_the_api else client, staff_user
+    )
+
+    assert type(staff_user).objects.get(pk=staff_user.pk).last_login != last_login
+    assert data_version.current() == version
+    with django_assert_num_queries(2):
+        # 1. the data version, unchanged
+        # 2. the kept response
+        api_client.get(url)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"username": "renamed"},
+        {"first_name": "Ann"},
+        {"is_active": False},
+        {"username": "renamed", "last_login": "2020-01-01T00:00:00Z"},
+    ],
+)
+def test_a_change_of_any_other_user_column_changes_the_data_version(staff_user, change):
+    version = data_version.current()
+
+    type(staff_user).objects.filter(pk=staff_user.pk).update(**change)
+
+    assert data_version.current() != version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_back_past_0016_watches_last_login_again(staff_user):
+    users = type(staff_user).objects.filter(pk=staff_user.pk)
+    try:
+        call_command("migrate", "commitments", "0015", verbosity=0)
+        assert data_version.tables_without_triggers(connection) == []
+        version = data_version.current()
+        users.update(last_login="2020-01-01T00:00:00Z")
+        assert data_version.current() != version
+    finally:
+        call_command("migrate", verbosity=0)
+    version = data_version.current()
+    users.update(last_login="2021-01-01T00:00:00Z")
+    assert data_version.current() == version
