@@ -46,11 +46,12 @@ def is_maintainer(user):
 
 def covered_agency_ids(user):
     """The ids of the agencies the user edits and of every agency below those.
-    Worked out once per user object, which lives as long as its request."""
+    Worked out once per user object, which lives as long as its request, in one
+    query."""
     if not _active(user):
         return frozenset()
     if not hasattr(user, "_covered_agency_ids"):
-        edited = Agency.objects.filter(editors=user).values_list("pk", flat=True)
+        edited = Agency.objects.filter(editors=user).values_list("pk")
         user._covered_agency_ids = frozenset(Agency.ids_with_descendants(edited))
     return user._covered_agency_ids
 
@@ -74,7 +75,12 @@ def covers(user, commitment):
     if not hasattr(user, "_covers"):
         user._covers = {}
     if commitment.pk not in user._covers:
-        found = covered_commitments(user).filter(pk=commitment.pk).exists()
+        # A commitment a covered agency leads is covered (of_agencies) without
+        # asking the database; one it may only support is looked up.
+        found = (
+            commitment.lead_agency_id in covered_agency_ids(user)
+            or covered_commitments(user).filter(pk=commitment.pk).exists()
+        )
         user._covers[commitment.pk] = found
     return user._covers[commitment.pk]
 

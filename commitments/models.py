@@ -331,18 +331,39 @@ class Agency(StoredValues):
 
     @staticmethod
     def ids_with_descendants(ids):
-        """These agency ids and those of every agency below them: one query per
-        level. An id already found is not walked again, so a cycle of parents
-        (which clean() refuses, but a raw write could leave) ends the walk."""
-        found = set(ids)
-        frontier = set(found)
-        while frontier:
-            below = Agency.objects.filter(parent__in=frontier).values_list(
-                "pk", flat=True
+        """These agency ids (a list, or a queryset of agency ids) and those of every
+        agency below them, in one recursive query. UNION keeps each id once, so a
+        cycle of parents (which clean() refuses, but a raw write could leave) ends
+        the walk."""
+        using = router.db_for_read(Agency)
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        if isinstance(ids, models.QuerySet):
+            start, params = ids.order_by().query.get_compiler(using).as_sql()
+        else:
+            ids = list(ids)
+            if not ids:
+                return set()
+            start = "SELECT {} FROM {} WHERE {} IN ({})".format(
+                quote("id"),
+                quote(Agency._meta.db_table),
+                quote("id"),
+                ", ".join(["%s"] * len(ids)),
             )
-            frontier = set(below) - found
-            found |= frontier
-        return found
+            params = ids
+        sql = (
+            "WITH RECURSIVE tree(agency_id) AS ({start} UNION SELECT a.{id} "
+            "FROM {table} a JOIN tree ON a.{parent} = tree.agency_id) "
+            "SELECT agency_id FROM tree"
+        ).format(
+            start=start,
+            id=quote("id"),
+            table=quote(Agency._meta.db_table),
+            parent=quote(Agency._meta.get_field("parent").column),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {row[0] for row in cursor.fetchall()}
 
 
 class Topic(models.Model):

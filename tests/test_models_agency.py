@@ -15,6 +15,27 @@ def test_descendants_include_every_level_below(db):
     assert fbi.get_descendant_ids() == {fbi.pk, field_office.pk}
 
 
+def test_descendants_of_a_queryset_and_of_nothing(db):
+    from commitments.models import Agency
+
+    doj = AgencyFactory(slug="doj")
+    fbi = AgencyFactory(slug="fbi", parent=doj)
+    AgencyFactory(slug="ed")
+    start = Agency.objects.filter(slug="doj").values_list("pk")
+    assert Agency.ids_with_descendants(start) == {doj.pk, fbi.pk}
+    assert Agency.ids_with_descendants([]) == set()
+
+
+def test_a_cycle_of_parents_left_by_a_raw_write_ends_the_walk(db):
+    from commitments.models import Agency
+
+    doj = AgencyFactory(slug="doj")
+    fbi = AgencyFactory(slug="fbi", parent=doj)
+    # clean() refuses this loop; an update() does not ask it.
+    Agency.objects.filter(pk=doj.pk).update(parent=fbi)
+    assert doj.get_descendant_ids() == {doj.pk, fbi.pk}
+
+
 def test_an_agency_cannot_sit_below_itself(db):
     doj = AgencyFactory(slug="doj")
     fbi = AgencyFactory(slug="fbi", parent=doj)
