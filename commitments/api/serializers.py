@@ -11,11 +11,13 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models as db_models
+from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.fields import empty
+from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 
@@ -103,6 +105,31 @@ class StrictPrimaryKeyRelatedField(
     pass
 
 
+def prefetched(lookup, queryset):
+    """A Prefetch of a relation into a plain list, which the field of the same
+    name reads (ReadsPrefetched). Without a list Django builds, for every row, a
+    filtered queryset only to hold that row's related rows: on a page of
+    commitments that cost more than reading them."""
+    return Prefetch(lookup, queryset, to_attr=f"prefetched_{lookup}")
+
+
+class ReadsPrefetched:
+    """A field of many related rows that reads the list prefetched() left on the
+    instance, or else asks the relation (an instance read without it)."""
+
+    def get_attribute(self, instance):
+        rows = getattr(instance, f"prefetched_{self.source}", None)
+        return super().get_attribute(instance) if rows is None else rows
+
+
+class PrefetchedListSerializer(ReadsPrefetched, serializers.ListSerializer):
+    pass
+
+
+class PrefetchedManyRelatedField(ReadsPrefetched, serializers.ManyRelatedField):
+    pass
+
+
 class AgencyRefField(StrictSlugRelatedField):
     """An agency: its slug in requests, `{"slug", "name"}` in responses."""
 
@@ -111,6 +138,15 @@ class AgencyRefField(StrictSlugRelatedField):
         if not kwargs.get("read_only"):
             kwargs.setdefault("queryset", Agency.objects.all())
         super().__init__(**kwargs)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        # As RelatedField.many_init, with a field that reads prefetched lists.
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        for key in kwargs:
+            if key in MANY_RELATION_KWARGS:
+                list_kwargs[key] = kwargs[key]
+        return PrefetchedManyRelatedField(**list_kwargs)
 
     def to_representation(self, obj):
         return {"slug": obj.slug, "name": obj.name}
@@ -255,6 +291,7 @@ class CorrectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Correction
         fields = ["corrected_at", "note", "author"]
+        list_serializer_class = PrefetchedListSerializer
 
 
 class RetractionSerializer(serializers.Serializer):
@@ -320,6 +357,7 @@ class DeadlineChangeSerializer(serializers.ModelSerializer):
         model = DeadlineChange
         fields = ["changed_on", "old_due_date", "new_due_date", "reason", "author"]
         read_only_fields = fields
+        list_serializer_class = PrefetchedListSerializer
 
 
 class ProgressCorrectionSerializer(ProgressUpdateSerializer):

@@ -155,7 +155,7 @@ def progress_updates():
     return ProgressUpdate.objects.select_related(
         "author", "retracted_by"
     ).prefetch_related(
-        Prefetch("corrections", Correction.objects.select_related("author"))
+        api.prefetched("corrections", Correction.objects.select_related("author"))
     )
 
 
@@ -236,16 +236,19 @@ class CommitmentViewSet(
         number of queries whatever the page size; the latest update and the
         deadline changes as of the queryset's day, if it has one."""
         day = commitments.as_of_day
-        latest_update = (
-            progress_updates().counted().known_by(day).order_by(*TIMELINE_ORDER)[:1]
-        )
         return (
             commitments.annotate_overdue()
             .select_related("announcement", "lead_agency", "topic")
             .prefetch_related(
-                Prefetch("supporting_agencies", Agency.objects.order_by("name", "id")),
-                Prefetch("updates", latest_update, to_attr="latest_updates"),
+                api.prefetched(
+                    "supporting_agencies", Agency.objects.order_by("name", "id")
+                ),
                 Prefetch(
+                    "updates",
+                    progress_updates().latest_of_each(day),
+                    to_attr="latest_updates",
+                ),
+                api.prefetched(
                     "deadline_changes",
                     DeadlineChange.objects.known_by(day).select_related("author"),
                 ),
