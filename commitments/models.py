@@ -579,9 +579,7 @@ class CommitmentQuerySet(models.QuerySet):
         `commitment` names the commitment), the one the status follows first; only
         those reported on or before `day`, if given. Slice [:1] for the latest."""
         updates = ProgressUpdate.objects.counted().known_by(day)
-        return updates.filter(commitment=OuterRef(commitment)).order_by(
-            *TIMELINE_ORDER
-        )
+        return updates.filter(commitment=OuterRef(commitment)).order_by(*TIMELINE_ORDER)
 
     def latest_update(self, field):
         """A field of each row's latest counted update (as of this queryset's day),
