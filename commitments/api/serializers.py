@@ -206,13 +206,13 @@ class IdentityURLField(serializers.HyperlinkedIdentityField):
         return f"{cached[1]}{key}{cached[2]}"
 
 
+# DRF's ModelSerializer, cheaper per request and per row, for the lists: its
+# fields are built from Meta once per class (DRF reads the model again for every
+# instance, and a list request builds four), the readable ones are listed once
+# per instance (DRF walks its field dict for every row), and timestamps are
+# TimestampFields. (No docstring: the schema would take it as the description
+# of every component without one.)
 class ModelSerializer(serializers.ModelSerializer):
-    """DRF's ModelSerializer, cheaper per request and per row, for the lists:
-    its fields are built from Meta once per class (DRF reads the model again
-    for every instance, and a list request builds four), the readable ones are
-    listed once per instance (DRF walks its field dict for every row), and
-    timestamps are TimestampFields."""
-
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         db_models.DateTimeField: TimestampField,
