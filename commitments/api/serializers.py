@@ -598,7 +598,9 @@ class CommitmentSerializer(StrictModelSerializer):
         ]
 
     def get_is_overdue(self, commitment) -> bool:
-        # Computed in SQL for lists (annotate_overdue); NULL there means false.
+        # The SQL flag where the queryset computed it (read as of a day: see
+        # CommitmentQuerySet.as_of); NULL there means false. Else the property,
+        # the same rule in Python.
         if hasattr(commitment, "overdue"):
             return bool(commitment.overdue)
         return commitment.is_overdue
