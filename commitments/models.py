@@ -599,12 +599,12 @@ class CommitmentQuerySet(models.QuerySet):
         return Q(lead_agency__in=agencies) | cls.supporting_q(agencies)
 
     @staticmethod
-    def counted_updates(day=None):
-        """The counted progress updates of each row (OuterRef("pk")), the one the
-        status follows first; only those reported on or before `day`, if given.
-        Slice [:1] for the latest."""
+    def counted_updates(day=None, commitment="pk"):
+        """The counted progress updates of each row (the outer query's column
+        `commitment` names the commitment), the one the status follows first; only
+        those reported on or before `day`, if given. Slice [:1] for the latest."""
         updates = ProgressUpdate.objects.counted().known_by(day)
-        return updates.filter(commitment=OuterRef("pk")).order_by(*TIMELINE_ORDER)
+        return updates.filter(commitment=OuterRef(commitment)).order_by(*TIMELINE_ORDER)
 
     def latest_update(self, field):
         """A field of each row's latest counted update (as of this queryset's day),
@@ -1414,6 +1414,14 @@ class ProgressUpdateQuerySet(models.QuerySet):
             beyond = Q(**{f"{field}__{'gt' if name.startswith('-') else 'lt'}": value})
             ahead = beyond if ahead is None else beyond | (Q(**{field: value}) & ahead)
         return self.filter(ahead)
+
+    def latest_of_each(self, day=None):
+        """Of these updates, the one each commitment's status follows (as of
+        `day`, if given): CommitmentQuerySet.counted_updates, as a subquery per
+        update. To prefetch the latest updates it costs less than the window
+        function Django builds for a sliced Prefetch."""
+        latest = CommitmentQuerySet.counted_updates(day, commitment="commitment")
+        return self.filter(pk=Subquery(latest.values("pk")[:1]))
 
 
 class ProgressUpdateManager(models.Manager.from_queryset(ProgressUpdateQuerySet)):

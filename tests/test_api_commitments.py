@@ -223,6 +223,25 @@ def test_read_only_field_in_a_write_is_named(api_client, maintainer, field):
     assert commitment.title != "Changed"
 
 
+def test_an_update_answers_with_the_supporting_agencies_it_set(api_client, maintainer):
+    # The detail reads them from a prefetched list: the write's answer must not
+    # show the list read before the write.
+    commitment = CommitmentFactory()
+    commitment.supporting_agencies.add(AgencyFactory(slug="fbi", name="FBI"))
+    AgencyFactory(slug="atf", name="ATF")
+    authorize(api_client, maintainer)
+
+    response = api_client.patch(
+        f"/api/v1/commitments/{commitment.pk}/",
+        {"supporting_agencies": ["atf"]},
+        HTTP_IF_MATCH=etag_of(api_client, commitment),
+    )
+
+    assert response.status_code == 200
+    assert response.json()["supporting_agencies"] == [{"slug": "atf", "name": "ATF"}]
+    assert response["ETag"] == etag_of(api_client, commitment)
+
+
 def test_unknown_field_in_a_write_is_named(api_client, maintainer):
     commitment = CommitmentFactory()
     authorize(api_client, maintainer)
