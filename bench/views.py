@@ -167,3 +167,34 @@ def baseline_commitment_list(request):
         cursor.execute(SQL.format(selected=selected_sql, page=page_sql), params)
         body = cursor.fetchone()[0]
     return HttpResponse(body, content_type="application/json")
+
+
+def export_copy_sql():
+    """The export's baseline: `COPY (SELECT …) TO STDOUT WITH CSV` of what the CSV
+    of every commitment shows (commitments/exports.py), with the same joins and
+    subqueries and in the same order, the permalink as its two slugs. bench/run.py
+    times it beside the API's CSV. Literals inlined, as COPY takes no
+    parameters."""
+    from commitments.exports import commitments_for_export
+
+    rows = commitments_for_export(Commitment.objects.all()).values_list(
+        "title",
+        "announcement__title",
+        "lead_agency__name",
+        "kind",
+        "deadline_text",
+        "due_date",
+        "status",
+        "overdue",
+        "late",
+        "export_latest_update_on",
+        "export_latest_update_summary",
+        "announcement__slug",
+        "slug",
+    )
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        select = cursor.mogrify(sql, params)
+    if isinstance(select, bytes):
+        select = select.decode()
+    return f"COPY ({select}) TO STDOUT WITH CSV"
