@@ -12,8 +12,13 @@ defaults)."""
 import csv
 import hashlib
 
+from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
+
+from commitments import data_version
+from tracker.caching import CODE_VERSION
 
 BOM = "\ufeff"
 
@@ -105,32 +110,65 @@ def _row(commitment, request):
 def csv_chunks(queryset, request):
     """The CSV of `queryset` (commitments, filtered and ordered as the caller
     likes) as text chunks: the header, then the rows, one query in all.
-    Permalinks are absolute, built from `request`."""
+    Permalinks are absolute, built from `request`.
+
+    The rows are read inside a transaction of their own: the response is sent
+    after the view's transaction has ended, and outside one PostgreSQL would
+    keep the cursor open across commits (WITH HOLD) by working out every row
+    before sending the first. Inside one, rows come as they are read."""
     writer = csv.writer(_Line())
     chunk = [BOM, writer.writerow(COLUMNS)]
-    rows = commitments_for_export(queryset).iterator(chunk_size=ROWS_PER_CHUNK)
-    for commitment in rows:
-        chunk.append(writer.writerow(_row(commitment, request)))
-        if len(chunk) >= ROWS_PER_CHUNK:
-            yield "".join(chunk)
-            chunk = []
+    # No savepoint: inside another transaction (a test's) this adds no query.
+    with transaction.atomic(savepoint=False):
+        rows = commitments_for_export(queryset).iterator(chunk_size=ROWS_PER_CHUNK)
+        for commitment in rows:
+            chunk.append(writer.writerow(_row(commitment, request)))
+            if len(chunk) >= ROWS_PER_CHUNK:
+                yield "".join(chunk)
+                chunk = []
     yield "".join(chunk)
 
 
 def csv_etag(queryset, request):
-    """A strong ETag of the CSV: the hash of the text itself, read in one pass
-    that keeps no more than a chunk, so it is right whatever changed the rows."""
-    digest = hashlib.sha256()
-    for chunk in csv_chunks(queryset, request):
-        digest.update(chunk.encode())
+    """A strong ETag of the CSV, without reading the rows: the CSV is a function
+    of the data (its version, which the database changes in every transaction
+    that writes: commitments/data_version.py), the code that formats it, today's
+    date (overdue and late follow it) and the absolute URL (the filters, and the
+    host the permalinks name). So the tag changes whenever the text may, and two
+    downloads under one tag hold the same text, but for a download that races a
+    write: its rows may be newer than the version read just before them, and
+    that version is then no longer current, so no later request matches the
+    tag (as with the response cache, tracker/caching.py).
+
+    Without a data version (a database without its triggers) the tag is the
+    hash of the text itself, read once before the download."""
+    version = data_version.current()
+    if version is None:
+        digest = hashlib.sha256()
+        for chunk in csv_chunks(queryset, request):
+            digest.update(chunk.encode())
+        return f'"{digest.hexdigest()}"'
+    parts = (
+        "text/csv",
+        str(version),
+        CODE_VERSION,
+        timezone.localdate().isoformat(),
+        request.build_absolute_uri(),
+    )
+    digest = hashlib.sha256("\n".join(parts).encode())
     return f'"{digest.hexdigest()}"'
 
 
 def csv_response(queryset, request):
-    """A streamed download of the CSV of `queryset`. The rows are read as the
-    response is sent, by one statement (so from one snapshot of the data)."""
+    """A streamed download of the CSV of `queryset`, with its ETag (csv_etag;
+    tracker.caching answers a matching If-None-Match with 304, before any row is
+    read). The rows are read as the response is sent, by one statement (so from
+    one snapshot of the data)."""
     return StreamingHttpResponse(
         csv_chunks(queryset, request),
         content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="commitments.csv"'},
+        headers={
+            "Content-Disposition": 'attachment; filename="commitments.csv"',
+            "ETag": csv_etag(queryset, request),
+        },
     )
