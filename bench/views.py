@@ -170,28 +170,14 @@ def baseline_commitment_list(request):
 
 
 def export_copy_sql():
-    """The export's baseline: `COPY (SELECT …) TO STDOUT WITH CSV` of what the CSV
-    of every commitment shows (commitments/exports.py), with the same joins and
-    subqueries and in the same order, the permalink as its two slugs. bench/run.py
+    """The export's baseline: `COPY (SELECT …) TO STDOUT WITH CSV` of the query
+    the CSV of every commitment reads (commitments.exports.export_rows: its
+    columns, joins, subqueries and order; the permalink as its two slugs). bench/run.py
     times it beside the API's CSV. Literals inlined, as COPY takes no
     parameters."""
-    from commitments.exports import commitments_for_export
+    from commitments.exports import export_rows
 
-    rows = commitments_for_export(Commitment.objects.all()).values_list(
-        "title",
-        "announcement__title",
-        "lead_agency__name",
-        "kind",
-        "deadline_text",
-        "due_date",
-        "status",
-        "overdue",
-        "late",
-        "export_latest_update_on",
-        "export_latest_update_summary",
-        "announcement__slug",
-        "slug",
-    )
+    rows = export_rows(Commitment.objects.all())
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         select = cursor.mogrify(sql, params)
