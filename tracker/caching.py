@@ -144,6 +144,9 @@ class ResponseCacheMiddleware:
             # Unreachable or refusing: the view meets the same error and answers
             # it (503 from DatabaseUnavailableMiddleware).
             key = kept = None
+        if key is not None:
+            # For the access line (tracker.middleware.RequestLogMiddleware).
+            request.response_cache = "miss" if kept is None else "hit"
         if kept is not None:
             return self.thaw(kept)
         response = self.get_response(request)
