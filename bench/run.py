@@ -774,6 +774,8 @@ class Bench:
             command += ["--header", f"{header}: {value}"]
         if script:
             command += ["--script", str(script)]
+        log_file = RESULTS / "gunicorn.log"
+        started = log_file.stat().st_size
         completed = subprocess.run(
             [*command, self.url(path)],
             capture_output=True,
@@ -783,7 +785,8 @@ class Bench:
         )
         if completed.returncode:
             sys.exit(f"wrk failed: {completed.stderr}")
-        return parse_wrk(completed.stdout)
+        window = (started, log_file.stat().st_size)
+        return parse_wrk(completed.stdout) | {"window": window}
 
     def measure(self, size):
         self.choose_targets()
@@ -798,12 +801,15 @@ class Bench:
             log(f"Round {number} of {self.args.rounds}")
             for name, path, headers, script, _ in scenarios:
                 rounds[name].append(self.wrk(path, headers, script, self.args.duration))
+        # Offsets are bytes; so is the text read (the log is ASCII).
+        log_text = (RESULTS / "gunicorn.log").read_bytes().decode("latin-1")
         self.results[size] = {
             name: {
                 key: statistics.median(r[key] for r in runs)
                 for key in ("rps", "p50", "p99")
             }
             | {"errors": sum(r["errors"] for r in runs)}
+            | server_side(log_text, [r["window"] for r in runs])
             for name, runs in rounds.items()
         }
 
@@ -1077,25 +1083,36 @@ class Bench:
             "progress updates:",
             "",
             "| request | req/s | p50 ms | p99 ms | req/s ÷ baseline "
-            "| p50 ÷ baseline | p99 ÷ p50 | p99 ÷ p50, ÷ baseline's |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| p50 ÷ baseline | p99 ÷ p50 | p99 ÷ p50, ÷ baseline's "
+            "| in Django p50 / p99 ms | cache misses / hits | worker boots |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name, r in results.items():
             errors = f" ({r['errors']} errors)" if r["errors"] else ""
+            inside = (
+                f"{r['server_p50']:.1f} / {r['server_p99']:.1f}"
+                if r.get("server_p50") is not None
+                else "—"
+            )
             lines.append(
                 f"| {name}{errors} | {r['rps']:,.0f} | {r['p50']:.1f} | "
                 f"{r['p99']:.1f} | {r['rps'] / baseline['rps']:.2f} | "
                 f"{r['p50'] / baseline['p50']:.2f} | {r['p99'] / r['p50']:.1f} | "
-                f"{r['p99'] / r['p50'] / tail:.1f} |"
+                f"{r['p99'] / r['p50'] / tail:.1f} | {inside} | "
+                f"{r.get('misses', 0):,} / {r.get('hits', 0):,} | "
+                f"{r.get('boots', 0)} |"
             )
         start, end = self.load_average.get(size, (None, None))
         if start is not None:
             lines += [
                 "",
                 f"Noise: the baseline's own p99 ÷ p50 is {tail:.1f} (the machine's "
-                "tail: the last column divides each request's by it); load average "
-                f"{start:.1f} at the start of this size and {end:.1f} at its end "
-                f"({os.cpu_count()} CPUs).",
+                "tail: the column after it divides each request's by it); load "
+                f"average {start:.1f} at the start of this size and {end:.1f} at "
+                f"its end ({os.cpu_count()} CPUs). In Django: the durations of the "
+                "server's access lines over the same rounds (without accepting the "
+                "connection, reading the request or waiting for a worker); cache "
+                "misses and hits and worker boots from the same log.",
             ]
         return "\n".join(lines)
 
@@ -1327,6 +1344,40 @@ class MemorySampler:
 
     def before_mb(self):
         return max(self.before.values(), default=0) / 1024
+
+
+ACCESS_LINE = re.compile(
+    r" INFO tracker\.requests .* duration_ms=([\d.]+)(?: cache=(hit|miss))?$", re.M
+)
+# gunicorn's own line when it starts a worker (the first ones, or one replacing
+# a recycled worker).
+BOOT_LINE = re.compile(r"\[INFO\] Booting worker", re.M)
+
+
+def server_side(log_text, windows):
+    """What the server's log says of the requests served within `windows`
+    (pairs of offsets in its text, before and after each round): how many, their
+    p50 and p99 inside Django (the access line's duration, which leaves out
+    accepting the connection, reading the request and any wait for a worker),
+    how many the response cache answered and missed, and how many workers
+    booted meanwhile."""
+    durations, outcomes, boots = [], {"hit": 0, "miss": 0}, 0
+    for start, end in windows:
+        text = log_text[start:end]
+        for duration, outcome in ACCESS_LINE.findall(text):
+            durations.append(float(duration))
+            if outcome:
+                outcomes[outcome] += 1
+        boots += len(BOOT_LINE.findall(text))
+    durations.sort()
+    return {
+        "logged": len(durations),
+        "server_p50": durations[len(durations) // 2] if durations else None,
+        "server_p99": durations[int(len(durations) * 0.99)] if durations else None,
+        "hits": outcomes["hit"],
+        "misses": outcomes["miss"],
+        "boots": boots,
+    }
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
