@@ -785,7 +785,7 @@ class Bench:
         )
         if completed.returncode:
             sys.exit(f"wrk failed: {completed.stderr}")
-        window = (started, log_file.stat().st_size)
+        window = (started, settled_size(log_file))
         return parse_wrk(completed.stdout) | {"window": window}
 
     def measure(self, size):
@@ -1352,6 +1352,21 @@ ACCESS_LINE = re.compile(
 # gunicorn's own line when it starts a worker (the first ones, or one replacing
 # a recycled worker).
 BOOT_LINE = re.compile(r"\[INFO\] Booting worker", re.M)
+
+
+def settled_size(path, quiet=0.1, limit=3.0):
+    """The size of `path` once nothing has been written to it for `quiet`
+    seconds (at most `limit` seconds from now): the requests still in flight
+    when wrk stops log their lines after it."""
+    deadline = time.monotonic() + limit
+    size = path.stat().st_size
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = path.stat().st_size
+        if now == size:
+            break
+        size = now
+    return size
 
 
 def server_side(log_text, windows):

@@ -50,10 +50,6 @@ def _text(value):
     return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
-def _boolean(value):
-    return "true" if value else "false"
-
-
 def commitments_for_export(queryset):
     """Everything a row needs, in one query whatever the number of rows: overdue and
     late computed in SQL, the latest progress update that counts (not retracted)
@@ -150,10 +146,23 @@ def csv_chunks(queryset, request):
     with transaction.atomic(savepoint=False):
         rows = export_rows(queryset).iterator(chunk_size=ROWS_PER_CHUNK)
         for number, row in enumerate(rows, start=1):
-            (title, announcement, agency, kind, deadline, due_date, status) = row[:7]
-            overdue, late, latest_on, latest_summary, announcement_slug, slug = row[7:]
+            (
+                title,
+                announcement,
+                agency,
+                kind,
+                deadline,
+                due_date,
+                status,
+                overdue,
+                late,
+                latest_on,
+                latest_summary,
+                announcement_slug,
+                slug,
+            ) = row
             writer.writerow(
-                [
+                (
                     _text(title),
                     _text(announcement),
                     _text(agency),
@@ -161,12 +170,12 @@ def csv_chunks(queryset, request):
                     _text(deadline),
                     due_date.isoformat() if due_date else "",
                     statuses.get(status, status),
-                    _boolean(overdue),
-                    _boolean(late),
+                    "true" if overdue else "false",
+                    "true" if late else "false",
                     latest_on.isoformat() if latest_on else "",
                     _text(latest_summary),
                     make_permalink(announcement_slug, slug),
-                ]
+                )
             )
             if number % ROWS_PER_CHUNK == 0:
                 yield buffer.getvalue()
