@@ -12,6 +12,7 @@ defaults)."""
 import csv
 import hashlib
 import io
+import re
 from urllib.parse import quote
 
 from django.db import transaction
@@ -104,6 +105,7 @@ ROWS_PER_CHUNK = 500
 
 # What django.urls.reverse leaves unquoted in an argument.
 URL_SAFE = "!$&'()*+,;=/~:@"
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def _permalinks(request):
@@ -117,11 +119,12 @@ def _permalinks(request):
     head, rest = url.split(marker_a, 1)
     middle, tail = rest.split(marker_c, 1)
 
+    def part(slug):
+        # A slug as the URL's <slug:…> takes it has nothing to quote.
+        return slug if SLUG.fullmatch(slug) else quote(slug, safe=URL_SAFE)
+
     def make(announcement_slug, slug):
-        return (
-            f"{head}{quote(announcement_slug, safe=URL_SAFE)}"
-            f"{middle}{quote(slug, safe=URL_SAFE)}{tail}"
-        )
+        return f"{head}{part(announcement_slug)}{middle}{part(slug)}{tail}"
 
     return make
 
