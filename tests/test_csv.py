@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from commitments import exports
 from tests.factories import (
     AgencyFactory,
     AnnouncementFactory,
@@ -248,6 +249,8 @@ def test_api_format_csv_is_for_the_list_only(client):
 
 
 @BOTH
+# Committed: on PostgreSQL the data version changes at COMMIT.
+@pytest.mark.django_db(transaction=True)
 def test_csv_etag_changes_with_the_data_and_a_match_reads_no_row(
     client, endpoint, settings
 ):
@@ -288,3 +291,24 @@ def test_csv_etag_differs_between_filters_and_hosts(client, endpoint, settings):
     }
 
     assert len(tags) == 3
+
+
+@BOTH
+@pytest.mark.django_db(transaction=True)
+def test_csv_rows_are_read_in_a_transaction_of_their_own(client, endpoint, monkeypatch):
+    # Sent after the view's transaction has ended: outside one, PostgreSQL would
+    # work out every row before the first is sent (a cursor WITH HOLD).
+    monkeypatch.setattr(exports, "ROWS_PER_CHUNK", 2)
+    build_announcement()
+    response = client.get(endpoint)
+    chunks = iter(response.streaming_content)
+
+    outside = connection.in_atomic_block
+    first = next(chunks)
+    during = connection.in_atomic_block
+    rest = b"".join(chunks)
+
+    assert not outside
+    assert during
+    assert not connection.in_atomic_block
+    assert len(read_csv(response, first + rest)) == 5
