@@ -9,8 +9,12 @@ It creates a scratch PostgreSQL database, migrates it, loads generated data
 production settings (DEBUG off, a SECRET_KEY made for the run), drives each request
 with wrk, and prints req/s, p50 and p99 per request as the median of several
 rounds, each as a ratio to the baseline (bench/views.py: the same first list page
-assembled as JSON by one SQL statement). Then it adds data up to the large size and
-measures again, printing how latency grew. Everything is bounded in time; the
+assembled as JSON by one SQL statement), with what the server's log says of the
+same rounds (time inside Django, response-cache misses, worker boots). It times
+the CSV export of every commitment against PostgreSQL's COPY of the same query,
+with the workers' memory, and runs a mixed round of reads checked against the
+database between writes. Then it adds data up to the large size and measures
+again, printing how latency grew. Everything is bounded in time; the
 server is stopped and the scratch database dropped at the end. Needs wrk
 (`apt-get install wrk`) and PostgreSQL; see README, "Performance".
 """
