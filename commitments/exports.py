@@ -12,6 +12,7 @@ defaults)."""
 import csv
 import hashlib
 import io
+import itertools
 import re
 from urllib.parse import quote
 
@@ -230,3 +231,16 @@ def csv_response(queryset, request):
             "ETag": csv_etag(queryset, request),
         },
     )
+
+
+def start(response):
+    """Reads the first chunk of a CSV response now, in the view, so that a
+    database error (a statement cancelled by its timeout) is answered as any
+    view's is (503), not by a download cut short. Only for a view outside the
+    request's transaction (`transaction.non_atomic_requests`): the rows'
+    transaction must outlive the view."""
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    # The generator's close is kept (registered when the response was made).
+    response.streaming_content = itertools.chain([first], chunks)
+    return response

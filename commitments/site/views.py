@@ -8,15 +8,18 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Case, CharField, Prefetch, Value, When
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.decorators import decorator_from_middleware
 from django.utils.http import urlencode
 
+from commitments import exports
 from commitments.exports import commitments_for_export, csv_response
 from commitments.filtersets import AsOfField, CommitmentSiteFilterSet
 from commitments.models import (
@@ -381,14 +384,23 @@ def commitment_list(request):
     )
 
 
+# Outside the request's transaction: the rows are read in one of their own,
+# begun here and ended as the download ends (exports.start).
+@transaction.non_atomic_requests
 def commitments_csv(request):
     """Every commitment the list's filters select, streamed, with an ETag that
-    costs no read of the rows (commitments.exports.csv_etag); a client that
-    already holds it gets 304 (tracker.caching) and no row is read."""
+    costs no read of the rows (commitments.exports.csv_etag): a client that
+    already holds it gets 304 and no row is read. Otherwise the first rows are
+    read before the response is sent, so that a database error answers 503."""
     filterset = CommitmentSiteFilterSet(request.GET, queryset=Commitment.objects.all())
     if not filterset.is_valid():
         return JsonResponse(filterset.errors, status=400)
-    return csv_response(filterset.qs, request)
+    response = csv_response(filterset.qs, request)
+    unchanged = get_conditional_response(request, etag=response["ETag"])
+    if unchanged is not None:
+        unchanged["ETag"] = response["ETag"]
+        return unchanged
+    return exports.start(response)
 
 
 @conditional_get
