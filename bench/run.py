@@ -9,14 +9,21 @@ It creates a scratch PostgreSQL database, migrates it, loads generated data
 production settings (DEBUG off, a SECRET_KEY made for the run), drives each request
 with wrk, and prints req/s, p50 and p99 per request as the median of several
 rounds, each as a ratio to the baseline (bench/views.py: the same first list page
-assembled as JSON by one SQL statement). Then it adds data up to the large size and
-measures again, printing how latency grew. Everything is bounded in time; the
+assembled as JSON by one SQL statement), with what the server's log says of the
+same rounds (time inside Django, response-cache misses, worker boots). It times
+the CSV export of every commitment against PostgreSQL's COPY of the same query,
+with the workers' memory, and runs a mixed round of reads checked against the
+database between writes. Then it adds data up to the large size and measures
+again, printing how latency grew. Everything is bounded in time; the
 server is stopped and the scratch database dropped at the end. Needs wrk
 (`apt-get install wrk`) and PostgreSQL; see README, "Performance".
 """
 
 import argparse
+import csv
 import datetime
+import http.client
+import io
 import json
 import os
 import re
@@ -27,6 +34,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -96,6 +104,22 @@ UNCACHED = {"Cookie": "bench=uncached"}
 FIRST_PAGE_UNCACHED = "list, first page, uncached"
 DETAIL_UNCACHED = "detail, uncached"
 READS_PER_WRITE = 20
+AS_OF = "list, first page, as_of"
+# The exports: every commitment as CSV, from the API (with a cookie, so not
+# looked up in the response cache, which never keeps a stream anyway) and from
+# the site, against PostgreSQL's own COPY of the same columns
+# (bench.views.export_copy_sql).
+EXPORTS = {
+    "API CSV, all commitments": ("/api/v1/commitments/?format=csv", UNCACHED),
+    "site CSV, all commitments": ("/commitments.csv", {}),
+}
+COPY = "COPY (SELECT …) TO STDOUT WITH CSV"
+EXPORT_REQUESTS = 3  # timed exports of each kind, after one to warm up
+EXPORT_FIRST_BYTE = 0.5  # seconds
+EXPORT_TIMES_COPY = 2.0
+EXPORT_MEMORY = 50  # MB a worker may grow by while it exports
+SAMPLE_EVERY = 0.05  # seconds between readings of the workers' memory
+EXPORT_SQL = "from bench.views import export_copy_sql; print(export_copy_sql())"
 
 
 def parse_args():
@@ -131,6 +155,13 @@ def parse_args():
         help="PostgreSQL server, without a database name.",
     )
     parser.add_argument("--database", default="ct_bench_run", help="Scratch database.")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="Serve the measured server on this port, the mixed round's writer on "
+        "the next one (default: free ports).",
+    )
     parser.add_argument(
         "--keep", action="store_true", help="Keep the scratch database afterwards."
     )
@@ -205,6 +236,8 @@ class Bench:
         self.notes = []
         self.results = {}  # size -> {scenario: {"rps", "p50", "p99", "errors"}}
         self.mixed = {}  # size -> the mixed round's figures
+        self.exports = {}  # size -> {export: figures}, see measure_exports
+        self.load_average = {}  # size -> (1-minute load average at start, at end)
 
     # --- database ------------------------------------------------------------
 
@@ -294,18 +327,21 @@ class Bench:
 
     @contextmanager
     def serving(self):
-        self.port, self.server, log_file = self.start_server(self.args.workers)
+        self.port, self.server, log_file = self.start_server(
+            self.args.workers, self.args.port
+        )
         try:
             yield
         finally:
             self.stop_server()
             log_file.close()
 
-    def start_server(self, workers):
-        """gunicorn on a free port: (port, process, log file)."""
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+    def start_server(self, workers, port=None):
+        """gunicorn on `port`, or a free one: (port, process, log file)."""
+        if port is None:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
         log_file = open(RESULTS / "gunicorn.log", "a")  # noqa: SIM115
         server = subprocess.Popen(
             [
@@ -390,10 +426,17 @@ class Bench:
             "SELECT commitment_id FROM commitments_progressupdate "
             "GROUP BY commitment_id ORDER BY count(*) DESC, commitment_id LIMIT 1"
         )[0]
+        # The day for `as_of`: the median date of the progress reported, so
+        # that the list as of then differs from the list now.
+        (as_of,) = self.query(
+            "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY reported_on) "
+            "FROM commitments_progressupdate"
+        )[0]
         self.targets = {
             "filter": f"status={status}&agency={agency}",
             "status": status,
             "detail": detail,
+            "as_of": as_of.isoformat(),
             "post_status": "stalled" if status == "in_progress" else "in_progress",
         }
 
@@ -412,9 +455,12 @@ class Bench:
             f"the deep page is page {deep}."
         )
         detail = f"/api/v1/commitments/{self.targets['detail']}/"
+        as_of = f"/api/v1/commitments/?{query}&as_of={self.targets['as_of']}"
+        self.check_as_of(as_of)
         found = [
             (BASELINE, f"/bench/baseline/commitments/?{query}", {}, None, 200),
             (FIRST_PAGE, f"/api/v1/commitments/?{query}", {}, None, 200),
+            (AS_OF, as_of, {}, None, 200),
             (DEEP_PAGE, f"/api/v1/commitments/?{query}&page={deep}", {}, None, 200),
         ]
         cursor_path = self.cursor_path(query, deep)
@@ -468,6 +514,23 @@ class Bench:
         else:
             self.notes.append("No API token (create_api_token): no POST to measure.")
         return found
+
+    def check_as_of(self, path):
+        """The `as_of` list must answer as of its day, and the day must fall
+        among the changes (progress reported before it and after it)."""
+        day = self.targets["as_of"]
+        status, _, body = self.fetch(path)
+        if status != 200 or json.loads(body).get("as_of") != day:
+            sys.exit(f"{path}: {status}, not the list as of {day}: {body[:300]}")
+        ((before, after),) = self.query(
+            "SELECT count(*) FILTER (WHERE reported_on <= %s), "
+            "count(*) FILTER (WHERE reported_on > %s) FROM commitments_progressupdate",
+            [day, day],
+        )
+        self.notes.append(
+            f"The `as_of` list reads the filtered list as of {day}: "
+            f"{before:,} progress updates were reported by then, {after:,} after."
+        )
 
     def write_post_targets(self):
         """The commitments the POST may write to: outside the measured filter
@@ -715,6 +778,8 @@ class Bench:
             command += ["--header", f"{header}: {value}"]
         if script:
             command += ["--script", str(script)]
+        log_file = RESULTS / "gunicorn.log"
+        started = log_file.stat().st_size
         completed = subprocess.run(
             [*command, self.url(path)],
             capture_output=True,
@@ -724,7 +789,8 @@ class Bench:
         )
         if completed.returncode:
             sys.exit(f"wrk failed: {completed.stderr}")
-        return parse_wrk(completed.stdout)
+        window = (started, settled_size(log_file))
+        return parse_wrk(completed.stdout) | {"window": window}
 
     def measure(self, size):
         self.choose_targets()
@@ -739,14 +805,99 @@ class Bench:
             log(f"Round {number} of {self.args.rounds}")
             for name, path, headers, script, _ in scenarios:
                 rounds[name].append(self.wrk(path, headers, script, self.args.duration))
+        # Offsets are bytes; so is the text read (the log is ASCII).
+        log_text = (RESULTS / "gunicorn.log").read_bytes().decode("latin-1")
         self.results[size] = {
             name: {
                 key: statistics.median(r[key] for r in runs)
                 for key in ("rps", "p50", "p99")
             }
             | {"errors": sum(r["errors"] for r in runs)}
+            | server_side(log_text, [r["window"] for r in runs])
             for name, runs in rounds.items()
         }
+
+    # --- the exports ---------------------------------------------------------
+
+    def stream(self, path, headers):
+        """GET `path`, reading the body as it comes: (seconds to its first byte,
+        seconds to its last, the body). The first byte is the body's first: a
+        streamed response sends its headers with it."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            started = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            blocks = [response.read(1)]
+            first_byte = time.perf_counter() - started
+            while block := response.read(1 << 16):
+                blocks.append(block)
+            total = time.perf_counter() - started
+        finally:
+            connection.close()
+        if response.status != 200:
+            sys.exit(f"{path} answered {response.status}: {b''.join(blocks)[:300]!r}")
+        return first_byte, total, b"".join(blocks)
+
+    def time_copy(self, sql):
+        """Seconds PostgreSQL takes to send `sql` (a COPY … TO STDOUT) to this
+        client, and what it sent."""
+        sink = io.BytesIO()
+        connection = psycopg2.connect(self.database_url)
+        try:
+            with connection, connection.cursor() as cursor:
+                started = time.perf_counter()
+                cursor.copy_expert(sql, sink)
+                elapsed = time.perf_counter() - started
+        finally:
+            connection.close()
+        return elapsed, sink.getvalue()
+
+    def measure_exports(self, size):
+        """Each export of every commitment, one at a time: one to warm up, then
+        EXPORT_REQUESTS timed to their first and last byte while a thread reads
+        the memory of every gunicorn worker (VmRSS, every SAMPLE_EVERY s); beside
+        them, COPY of the same columns as many times. Every export must hold the
+        rows COPY holds, in its order."""
+        output = self.manage("shell", "--verbosity", "0", "--command", EXPORT_SQL)
+        sql = output.strip().splitlines()[-1]
+        copies = [self.time_copy(sql) for _ in range(EXPORT_REQUESTS + 1)][1:]
+        copied = list(csv.reader(io.StringIO(copies[0][1].decode(), newline="")))
+        # The permalink ends with the announcement's slug and the commitment's.
+        expected = [tuple(row[-2:]) for row in copied]
+        self.exports[size] = {
+            COPY: {
+                "total": statistics.median(t for t, _ in copies),
+                "bytes": len(copies[0][1]),
+                "rows": len(copied),
+            }
+        }
+        for name, (path, headers) in EXPORTS.items():
+            log(f"{name}: {EXPORT_REQUESTS} exports after one to warm up")
+            first_bytes, totals, growths = [], [], []
+            for number in range(EXPORT_REQUESTS + 1):
+                with MemorySampler(worker_pids(self.server.pid)) as memory:
+                    first_byte, total, body = self.stream(path, headers)
+                growths.append(memory.growth())
+                if number:
+                    first_bytes.append(first_byte)
+                    totals.append(total)
+            rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+            got = [tuple(row[-1].rstrip("/").split("/")[-2:]) for row in rows[1:]]
+            if got != expected:
+                sys.exit(
+                    f"{name}: {len(got):,} rows, not the {len(expected):,} rows COPY "
+                    "sends in its order"
+                )
+            self.exports[size][name] = {
+                "first_byte": statistics.median(first_bytes),
+                "total": statistics.median(totals),
+                "bytes": len(body),
+                "rows": len(got),
+                "rss_before": memory.before_mb(),
+                "growth_first": growths[0],
+                "growth": max(growths[1:]),
+            }
 
     # --- the mixed round ---------------------------------------------------
 
@@ -775,7 +926,9 @@ class Bench:
             ("summary, filtered", f"/api/v1/commitments/summary/?{query}"),
             ("changes", "/api/v1/changes/"),
         ]
-        port, writer, log_file = self.start_server(1)
+        port, writer, log_file = self.start_server(
+            1, self.args.port + 1 if self.args.port else None
+        )
         database = psycopg2.connect(self.database_url)
         database.autocommit = True
         timings, wrong, writes = [], [], 0
@@ -898,16 +1051,28 @@ class Bench:
             sizes = [self.args.commitments]
         for seed, size in enumerate(sizes, start=1):
             self.load(size, seed)
+            started_load = os.getloadavg()[0]
             with self.serving():
                 self.measure(size)
+                self.measure_exports(size)
                 self.mixed_round(size)
+            self.load_average[size] = (started_load, os.getloadavg()[0])
             print(self.table(size), flush=True)
+            print(self.export_table(size), flush=True)
             print(self.mixed_table(size), flush=True)
         report = self.report(sizes, time.monotonic() - started)
         print(report, flush=True)
         (RESULTS / "latest.md").write_text(report)
         (RESULTS / "latest.json").write_text(
-            json.dumps({"reads": self.results, "mixed": self.mixed}, indent=2)
+            json.dumps(
+                {
+                    "reads": self.results,
+                    "exports": self.exports,
+                    "mixed": self.mixed,
+                    "load_average": self.load_average,
+                },
+                indent=2,
+            )
         )
 
     # --- reporting -----------------------------------------------------------
@@ -915,21 +1080,73 @@ class Bench:
     def table(self, size):
         results = self.results[size]
         baseline = results[BASELINE]
+        tail = baseline["p99"] / baseline["p50"]
         lines = [
             "",
             f"{size:,} commitments, {size * self.args.updates_per_commitment:,} "
             "progress updates:",
             "",
             "| request | req/s | p50 ms | p99 ms | req/s ÷ baseline "
-            "| p50 ÷ baseline | p99 ÷ p50 |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| p50 ÷ baseline | p99 ÷ p50 | p99 ÷ p50, ÷ baseline's "
+            "| in Django p50 / p99 ms | cache misses / hits | worker boots |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name, r in results.items():
             errors = f" ({r['errors']} errors)" if r["errors"] else ""
+            inside = (
+                f"{r['server_p50']:.1f} / {r['server_p99']:.1f}"
+                if r.get("server_p50") is not None
+                else "—"
+            )
             lines.append(
                 f"| {name}{errors} | {r['rps']:,.0f} | {r['p50']:.1f} | "
                 f"{r['p99']:.1f} | {r['rps'] / baseline['rps']:.2f} | "
-                f"{r['p50'] / baseline['p50']:.2f} | {r['p99'] / r['p50']:.1f} |"
+                f"{r['p50'] / baseline['p50']:.2f} | {r['p99'] / r['p50']:.1f} | "
+                f"{r['p99'] / r['p50'] / tail:.1f} | {inside} | "
+                f"{r.get('misses', 0):,} / {r.get('hits', 0):,} | "
+                f"{r.get('boots', 0)} |"
+            )
+        start, end = self.load_average.get(size, (None, None))
+        if start is not None:
+            lines += [
+                "",
+                f"Noise: the baseline's own p99 ÷ p50 is {tail:.1f} (the machine's "
+                "tail: the column after it divides each request's by it); load "
+                f"average {start:.1f} at the start of this size and {end:.1f} at "
+                f"its end ({os.cpu_count()} CPUs). In Django: the durations of the "
+                "server's access lines over the same rounds (without accepting the "
+                "connection, reading the request or waiting for a worker); cache "
+                "misses and hits and worker boots from the same log.",
+            ]
+        return "\n".join(lines)
+
+    def export_table(self, size):
+        exports = self.exports.get(size)
+        if not exports:
+            return ""
+        copy = exports[COPY]
+        lines = [
+            "",
+            f"Exports at {size:,} commitments: every commitment, one request at a "
+            f"time, median of {EXPORT_REQUESTS} after one to warm up; the worker's "
+            f"memory (VmRSS) read every {1000 * SAMPLE_EVERY:.0f} ms, its rise "
+            "from before the request to its peak:",
+            "",
+            "| export | rows | MB sent | first byte ms | total ms | total ÷ COPY "
+            "| worker RSS before, MB | rise, first export, MB | rise, largest of "
+            "the others, MB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {COPY} | {copy['rows']:,} | {copy['bytes'] / 1e6:.1f} | — | "
+            f"{1000 * copy['total']:.0f} | 1.00 | — | — | — |",
+        ]
+        for name, r in exports.items():
+            if name == COPY:
+                continue
+            lines.append(
+                f"| {name} | {r['rows']:,} | {r['bytes'] / 1e6:.1f} | "
+                f"{1000 * r['first_byte']:.0f} | {1000 * r['total']:.0f} | "
+                f"{r['total'] / copy['total']:.2f} | {r['rss_before']:.0f} | "
+                f"{r['growth_first']:.1f} | {r['growth']:.1f} |"
             )
         return "\n".join(lines)
 
@@ -960,6 +1177,7 @@ class Bench:
         ]
         for size in sizes:
             lines.append(self.table(size))
+            lines.append(self.export_table(size))
             lines.append(self.mixed_table(size))
         lines += ["", *(f"- {note}" for note in self.notes)]
         if len(sizes) == 2:
@@ -995,6 +1213,7 @@ class Bench:
 
         reads = [
             FIRST_PAGE,
+            AS_OF,
             DEEP_PAGE,
             DEEP_CURSOR,
             "detail",
@@ -1039,6 +1258,20 @@ class Bench:
             + verdict(large[DEEP_PAGE]["p50"] / large[FIRST_PAGE]["p50"], 1.2)
         )
         for size in sizes:
+            for name, r in self.exports.get(size, {}).items():
+                if name == COPY:
+                    continue
+                copy = self.exports[size][COPY]["total"]
+                lines += [
+                    f"- {size:,}: {name}, first byte ≤ {EXPORT_FIRST_BYTE} s: "
+                    + verdict(r["first_byte"], EXPORT_FIRST_BYTE),
+                    f"- {size:,}: {name}, total ÷ COPY ≤ {EXPORT_TIMES_COPY}: "
+                    + verdict(r["total"] / copy, EXPORT_TIMES_COPY),
+                    f"- {size:,}: {name}, worker's memory rise < "
+                    f"{EXPORT_MEMORY} MB: "
+                    + verdict(max(r["growth"], r["growth_first"]), EXPORT_MEMORY),
+                ]
+        for size in sizes:
             for name, r in self.results[size].items():
                 lines.append(
                     f"- {size:,}: p99 ÷ p50 ≤ 2, {name}: "
@@ -1052,6 +1285,118 @@ class Bench:
                     + ("met" if not mixed["wrong"] else "NOT met")
                 )
         return "\n".join(lines)
+
+
+def worker_pids(master):
+    """The processes whose parent is `master` (gunicorn's workers)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (comm) state ppid ...": comm may hold spaces, not ")".
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[1]) == master:
+            pids.append(int(stat.parent.name))
+    return sorted(pids)
+
+
+def resident_kb(pid):
+    """A process's resident memory (VmRSS) in kB, or None once it has gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+    return int(match.group(1)) if match else None
+
+
+class MemorySampler:
+    """Reads the resident memory of `pids` on entering, then every `every`
+    seconds in a thread until the block ends, keeping each one's peak: growth()
+    is the largest rise of any of them, in MB (the worker that served the
+    request rises; the others stay put)."""
+
+    def __init__(self, pids, every=SAMPLE_EVERY):
+        self.pids, self.every = pids, every
+        self.before, self.peak = {}, {}
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+
+    def __enter__(self):
+        for pid in self.pids:
+            self.before[pid] = self.peak[pid] = resident_kb(pid) or 0
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
+        self.read()
+
+    def read(self):
+        for pid in self.pids:
+            self.peak[pid] = max(self.peak[pid], resident_kb(pid) or 0)
+
+    def sample(self):
+        while not self.stopped.wait(self.every):
+            self.read()
+
+    def growth(self):
+        rises = [self.peak[pid] - self.before[pid] for pid in self.pids]
+        return max(rises, default=0) / 1024
+
+    def before_mb(self):
+        return max(self.before.values(), default=0) / 1024
+
+
+ACCESS_LINE = re.compile(
+    r" INFO tracker\.requests .* duration_ms=([\d.]+)(?: cache=(hit|miss))?$", re.M
+)
+# gunicorn's own line when it starts a worker (the first ones, or one replacing
+# a recycled worker).
+BOOT_LINE = re.compile(r"\[INFO\] Booting worker", re.M)
+
+
+def settled_size(path, quiet=0.1, limit=3.0):
+    """The size of `path` once nothing has been written to it for `quiet`
+    seconds (at most `limit` seconds from now): the requests still in flight
+    when wrk stops log their lines after it."""
+    deadline = time.monotonic() + limit
+    size = path.stat().st_size
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = path.stat().st_size
+        if now == size:
+            break
+        size = now
+    return size
+
+
+def server_side(log_text, windows):
+    """What the server's log says of the requests served within `windows`
+    (pairs of offsets in its text, before and after each round): how many, their
+    p50 and p99 inside Django (the access line's duration, which leaves out
+    accepting the connection, reading the request and any wait for a worker),
+    how many the response cache answered and missed, and how many workers
+    booted meanwhile."""
+    durations, outcomes, boots = [], {"hit": 0, "miss": 0}, 0
+    for start, end in windows:
+        text = log_text[start:end]
+        for duration, outcome in ACCESS_LINE.findall(text):
+            durations.append(float(duration))
+            if outcome:
+                outcomes[outcome] += 1
+        boots += len(BOOT_LINE.findall(text))
+    durations.sort()
+    return {
+        "logged": len(durations),
+        "server_p50": durations[len(durations) // 2] if durations else None,
+        "server_p99": durations[int(len(durations) * 0.99)] if durations else None,
+        "hits": outcomes["hit"],
+        "misses": outcomes["miss"],
+        "boots": boots,
+    }
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}

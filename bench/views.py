@@ -167,3 +167,20 @@ def baseline_commitment_list(request):
         cursor.execute(SQL.format(selected=selected_sql, page=page_sql), params)
         body = cursor.fetchone()[0]
     return HttpResponse(body, content_type="application/json")
+
+
+def export_copy_sql():
+    """The export's baseline: `COPY (SELECT …) TO STDOUT WITH CSV` of the query
+    the CSV of every commitment reads (commitments.exports.export_rows: its
+    columns, joins, subqueries and order; the permalink as its two slugs). bench/run.py
+    times it beside the API's CSV. Literals inlined, as COPY takes no
+    parameters."""
+    from commitments.exports import export_rows
+
+    rows = export_rows(Commitment.objects.all())
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        select = cursor.mogrify(sql, params)
+    if isinstance(select, bytes):
+        select = select.decode()
+    return f"COPY ({select}) TO STDOUT WITH CSV"

@@ -11,9 +11,19 @@ defaults)."""
 
 import csv
 import hashlib
+import io
+import itertools
+import re
+from urllib.parse import quote
 
+from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
+
+from commitments import data_version
+from commitments.models import Commitment
+from tracker.caching import CODE_VERSION
 
 BOM = "\ufeff"
 
@@ -42,10 +52,6 @@ def _text(value):
     return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
-def _boolean(value):
-    return "true" if value else "false"
-
-
 def commitments_for_export(queryset):
     """Everything a row needs, in one query whatever the number of rows: overdue and
     late computed in SQL, the latest progress update that counts (not retracted)
@@ -63,10 +69,33 @@ def commitments_for_export(queryset):
     )
 
 
-def permalink(commitment, request):
-    return request.build_absolute_uri(
-        reverse(
-            "public:commitment", args=[commitment.announcement.slug, commitment.slug]
+def export_rows(queryset):
+    """The CSV's values of each commitment of `queryset`, as tuples in COLUMNS'
+    order but for the permalink, given as the announcement's slug and the
+    commitment's: one query whatever the number of rows, as of the queryset's
+    day when it has one. Tuples rather than model instances: building three
+    instances a row (commitment, announcement, agency) cost more than the
+    database's whole work (bench/run.py times the export against COPY)."""
+    return (
+        queryset.annotate_overdue()
+        .annotate(
+            export_latest_update_on=queryset.latest_update("reported_on"),
+            export_latest_update_summary=queryset.latest_update("summary"),
+        )
+        .values_list(
+            "title",
+            "announcement__title",
+            "lead_agency__name",
+            "kind",
+            "deadline_text",
+            queryset.column("due_date"),
+            queryset.column("status"),
+            "overdue",
+            "late",
+            "export_latest_update_on",
+            "export_latest_update_summary",
+            "announcement__slug",
+            "slug",
         )
     )
 
@@ -75,62 +104,143 @@ def permalink(commitment, request):
 # enough to keep memory flat, enough to keep writes to the socket large.
 ROWS_PER_CHUNK = 500
 
-
-class _Line:
-    """A file-like object whose write returns the line, so csv.writer formats a
-    row without buffering anything."""
-
-    def write(self, text):
-        return text
+# What django.urls.reverse leaves unquoted in an argument.
+URL_SAFE = "!$&'()*+,;=/~:@"
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
-def _row(commitment, request):
-    latest_on = commitment.export_latest_update_on
-    return [
-        _text(commitment.title),
-        _text(commitment.announcement.title),
-        _text(commitment.lead_agency.name),
-        commitment.get_kind_display(),
-        _text(commitment.deadline_text),
-        commitment.due_date.isoformat() if commitment.due_date else "",
-        commitment.get_status_display(),
-        _boolean(commitment.overdue),
-        _boolean(commitment.late),
-        latest_on.isoformat() if latest_on else "",
-        _text(commitment.export_latest_update_summary),
-        permalink(commitment, request),
-    ]
+def _permalinks(request):
+    """A function of (announcement slug, commitment slug) giving the absolute
+    URL of the commitment's page, as `reverse` would, reversed once rather than
+    once a row."""
+    marker_a, marker_c = "announcement-slug-marker", "commitment-slug-marker"
+    url = request.build_absolute_uri(
+        reverse("public:commitment", args=[marker_a, marker_c])
+    )
+    head, rest = url.split(marker_a, 1)
+    middle, tail = rest.split(marker_c, 1)
+
+    def part(slug):
+        # A slug as the URL's <slug:…> takes it has nothing to quote.
+        return slug if SLUG.fullmatch(slug) else quote(slug, safe=URL_SAFE)
+
+    def make(announcement_slug, slug):
+        return f"{head}{part(announcement_slug)}{middle}{part(slug)}{tail}"
+
+    return make
 
 
 def csv_chunks(queryset, request):
     """The CSV of `queryset` (commitments, filtered and ordered as the caller
     likes) as text chunks: the header, then the rows, one query in all.
-    Permalinks are absolute, built from `request`."""
-    writer = csv.writer(_Line())
-    chunk = [BOM, writer.writerow(COLUMNS)]
-    rows = commitments_for_export(queryset).iterator(chunk_size=ROWS_PER_CHUNK)
-    for commitment in rows:
-        chunk.append(writer.writerow(_row(commitment, request)))
-        if len(chunk) >= ROWS_PER_CHUNK:
-            yield "".join(chunk)
-            chunk = []
-    yield "".join(chunk)
+    Permalinks are absolute, built from `request`.
+
+    The rows are read inside a transaction of their own: the response is sent
+    after the view's transaction has ended, and outside one PostgreSQL would
+    keep the cursor open across commits (WITH HOLD) by working out every row
+    before sending the first. Inside one, rows come as they are read."""
+    kinds = dict(Commitment._meta.get_field("kind").flatchoices)
+    statuses = dict(Commitment._meta.get_field("status").flatchoices)
+    make_permalink = _permalinks(request)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write(BOM)
+    writer.writerow(COLUMNS)
+    # No savepoint: inside another transaction (a test's) this adds no query.
+    with transaction.atomic(savepoint=False):
+        rows = export_rows(queryset).iterator(chunk_size=ROWS_PER_CHUNK)
+        for number, row in enumerate(rows, start=1):
+            (
+                title,
+                announcement,
+                agency,
+                kind,
+                deadline,
+                due_date,
+                status,
+                overdue,
+                late,
+                latest_on,
+                latest_summary,
+                announcement_slug,
+                slug,
+            ) = row
+            writer.writerow(
+                (
+                    _text(title),
+                    _text(announcement),
+                    _text(agency),
+                    kinds.get(kind, kind),
+                    _text(deadline),
+                    due_date.isoformat() if due_date else "",
+                    statuses.get(status, status),
+                    "true" if overdue else "false",
+                    "true" if late else "false",
+                    latest_on.isoformat() if latest_on else "",
+                    _text(latest_summary),
+                    make_permalink(announcement_slug, slug),
+                )
+            )
+            if number % ROWS_PER_CHUNK == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+    yield buffer.getvalue()
 
 
 def csv_etag(queryset, request):
-    """A strong ETag of the CSV: the hash of the text itself, read in one pass
-    that keeps no more than a chunk, so it is right whatever changed the rows."""
-    digest = hashlib.sha256()
-    for chunk in csv_chunks(queryset, request):
-        digest.update(chunk.encode())
+    """A strong ETag of the CSV, without reading the rows: the CSV is a function
+    of the data (its version, which the database changes in every transaction
+    that writes: commitments/data_version.py), the code that formats it, today's
+    date (overdue and late follow it) and the absolute URL (the filters, and the
+    host the permalinks name). So the tag changes whenever the text may, and two
+    downloads under one tag hold the same text, but for a download that races a
+    write: its rows may be newer than the version read just before them, and
+    that version is then no longer current, so no later request matches the
+    tag (as with the response cache, tracker/caching.py).
+
+    Without a data version (a database without its triggers) the tag is the
+    hash of the text itself, read once before the download."""
+    version = data_version.current()
+    if version is None:
+        digest = hashlib.sha256()
+        for chunk in csv_chunks(queryset, request):
+            digest.update(chunk.encode())
+        return f'"{digest.hexdigest()}"'
+    parts = (
+        "text/csv",
+        str(version),
+        CODE_VERSION,
+        timezone.localdate().isoformat(),
+        request.build_absolute_uri(),
+    )
+    digest = hashlib.sha256("\n".join(parts).encode())
     return f'"{digest.hexdigest()}"'
 
 
 def csv_response(queryset, request):
-    """A streamed download of the CSV of `queryset`. The rows are read as the
-    response is sent, by one statement (so from one snapshot of the data)."""
+    """A streamed download of the CSV of `queryset`, with its ETag (csv_etag;
+    tracker.caching answers a matching If-None-Match with 304, before any row is
+    read). The rows are read as the response is sent, by one statement (so from
+    one snapshot of the data)."""
     return StreamingHttpResponse(
         csv_chunks(queryset, request),
         content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="commitments.csv"'},
+        headers={
+            "Content-Disposition": 'attachment; filename="commitments.csv"',
+            "ETag": csv_etag(queryset, request),
+        },
     )
+
+
+def start(response):
+    """Reads the first chunk of a CSV response now, in the view, so that a
+    database error (a statement cancelled by its timeout) is answered as any
+    view's is (503), not by a download cut short. Only for a view outside the
+    request's transaction (`transaction.non_atomic_requests`): the rows'
+    transaction must outlive the view."""
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    # The generator's close is kept (registered when the response was made).
+    response.streaming_content = itertools.chain([first], chunks)
+    return response

@@ -2,6 +2,7 @@
 statement. bench/run.py reports the API as ratios to it, so it must serve what
 the API serves: the same rows, fields and values."""
 
+import csv
 import datetime
 import io
 
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 
+from bench.views import export_copy_sql
 from commitments.models import Commitment
 
 pytestmark = [
@@ -93,3 +95,24 @@ def test_the_baseline_is_not_in_the_products_urls(api_client):
     response = api_client.get("/bench/baseline/commitments/")
 
     assert response.status_code == 404
+
+
+def test_the_export_baseline_copies_the_rows_and_values_of_the_csv(
+    client, busiest_agency
+):
+    # bench/run.py times COPY of this statement beside the CSV of every
+    # commitment: it must read what the CSV shows, in the CSV's order.
+    sink = io.StringIO()
+    with connection.cursor() as cursor:
+        cursor.copy_expert(export_copy_sql(), sink)
+    copied = list(csv.reader(io.StringIO(sink.getvalue(), newline="")))
+    response = client.get("/api/v1/commitments/?format=csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    shown = list(csv.reader(io.StringIO(body, newline="")))[1:]
+
+    assert len(copied) == len(shown) == Commitment.objects.count()
+    for copy, row in zip(copied, shown, strict=True):
+        # The permalink ends with the two slugs; dates and text as stored.
+        assert row[-1].rstrip("/").split("/")[-2:] == copy[-2:]
+        assert (row[5], row[9]) == (copy[5], copy[9])
+        assert row[10].removeprefix("'") == copy[10]

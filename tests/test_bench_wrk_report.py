@@ -1,7 +1,7 @@
 """bench/run.py reads wrk's report: rates, percentiles in any unit, and failures
 (a wrong answer must not pass for a fast one)."""
 
-from bench.run import parse_wrk
+from bench.run import parse_wrk, server_side
 
 REPORT = """Running 5s test @ http://127.0.0.1:8000/api/v1/commitments/
   1 threads and 2 connections
@@ -41,3 +41,28 @@ def test_a_clean_run_has_no_errors():
     )
 
     assert parse_wrk(clean)["errors"] == 0
+
+
+LOG = """\
+[2026-11-30 16:36:59 +0000] [11862] [INFO] Booting worker with pid: 11889
+2026-11-30 16:37:00,001 INFO tracker.requests request_id=a method=GET path=/api/v1/commitments/ status=200 duration_ms=5.0 cache=miss
+2026-11-30 16:37:00,002 INFO tracker.requests request_id=b method=GET path=/api/v1/commitments/ status=200 duration_ms=1.0 cache=hit
+2026-11-30 16:37:00,003 INFO tracker.requests request_id=c method=GET path=/bench/baseline/commitments/ status=200 duration_ms=2.0
+"""  # noqa: E501
+
+
+def test_the_servers_log_gives_its_own_times_the_cache_and_the_boots():
+    middle = LOG.index("2026-11-30 16:37:00,002")
+    whole = server_side(LOG, [(0, len(LOG))])
+    split = server_side(LOG, [(0, middle)])
+
+    assert whole == {
+        "logged": 3,
+        "server_p50": 2.0,
+        "server_p99": 5.0,
+        "hits": 1,
+        "misses": 1,
+        "boots": 1,
+    }
+    assert split["logged"] == 1
+    assert (split["misses"], split["hits"], split["boots"]) == (1, 0, 1)

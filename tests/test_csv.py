@@ -7,7 +7,10 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from commitments import exports
 from tests.factories import (
     AgencyFactory,
     AnnouncementFactory,
@@ -193,12 +196,13 @@ def test_site_csv_costs_the_same_queries_whatever_its_size(
 ):
     build_announcement(extra_commitments=extra_commitments)
 
-    with django_assert_num_queries(4):
-        # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
+    with django_assert_num_queries(2):
+        # Outside the request's transaction (so no SAVEPOINT): the rows are read
+        # in a transaction of their own, begun in the view.
+        # 1. the data version, for the ETag (no row is read for it)
         # 2. the commitments, overdue, late and latest update, with announcement
-        #    and lead agency, hashed for the ETag
-        # 3. RELEASE SAVEPOINT
-        # 4. the same query again, streamed as the response is sent
+        #    and lead agency, the first of them read in the view, the rest
+        #    streamed as the response is sent
         response = client.get(SITE)
         body = content(response)
 
@@ -214,11 +218,12 @@ def test_api_csv_costs_the_same_queries_whatever_its_size(
 ):
     build_announcement(extra_commitments=extra_commitments)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the agency filter's agency, by its slug
-        # 3. RELEASE SAVEPOINT
-        # 4. the commitments, overdue, late and latest update, with announcement
+        # 3. the data version, for the ETag (no row is read for it)
+        # 4. RELEASE SAVEPOINT
+        # 5. the commitments, overdue, late and latest update, with announcement
         #    and lead agency, streamed as the response is sent (no JSON page)
         response = client.get(url(API, "agency=doj&status=not_rated"))
         body = content(response)
@@ -242,3 +247,67 @@ def test_api_format_csv_is_for_the_list_only(client):
     assert summary.status_code == 400
     assert list(summary.json()) == ["format"]
     assert summary["Content-Type"] == "application/json"
+
+
+@BOTH
+# Committed: on PostgreSQL the data version changes at COMMIT.
+@pytest.mark.django_db(transaction=True)
+def test_csv_etag_changes_with_the_data_and_a_match_reads_no_row(
+    client, endpoint, settings
+):
+    # The API's response cache off: its own lookup is not the export's.
+    settings.RESPONSE_CACHE = False
+    announcement = build_announcement()
+    first = client.get(endpoint)
+    content(first)
+
+    with CaptureQueriesContext(connection) as queries:
+        revalidated = client.get(endpoint, headers={"if-none-match": first["ETag"]})
+    tips = announcement.commitments.get(slug="tips-review")
+    tips.title = "Review how tips are handled"
+    tips.save()
+    after_write = client.get(endpoint, headers={"if-none-match": first["ETag"]})
+
+    assert revalidated.status_code == 304
+    assert revalidated["ETag"] == first["ETag"]
+    assert not any(
+        "commitments_commitment" in q["sql"] for q in queries.captured_queries
+    )
+    assert after_write.status_code == 200
+    assert after_write["ETag"] != first["ETag"]
+    titles = [row["title"] for row in read_csv(after_write)]
+    assert "Review how tips are handled" in titles
+
+
+@BOTH
+def test_csv_etag_differs_between_filters_and_hosts(client, endpoint, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example.org"]
+    build_announcement()
+
+    tags = {
+        client.get(endpoint)["ETag"],
+        client.get(url(endpoint, "agency=fbi"))["ETag"],
+        # The permalinks name the host.
+        client.get(endpoint, headers={"host": "other.example.org"})["ETag"],
+    }
+
+    assert len(tags) == 3
+
+
+@BOTH
+@pytest.mark.django_db(transaction=True)
+def test_csv_rows_are_read_in_a_transaction_of_their_own(client, endpoint, monkeypatch):
+    # Sent after the view's transaction has ended: outside one, PostgreSQL would
+    # work out every row before the first is sent (a cursor WITH HOLD).
+    monkeypatch.setattr(exports, "ROWS_PER_CHUNK", 2)
+    build_announcement()
+    response = client.get(endpoint)
+    chunks = iter(response.streaming_content)
+
+    first = next(chunks)
+    during = connection.in_atomic_block
+    rest = b"".join(chunks)
+
+    assert during
+    assert not connection.in_atomic_block
+    assert len(read_csv(response, first + rest)) == 5

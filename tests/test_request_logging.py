@@ -117,3 +117,18 @@ def test_logs_go_to_stdout():
 
     assert re.search(r" WARNING tracker request_id=- hello$", result.stdout, re.M)
     assert "hello" not in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_access_line_says_whether_the_response_cache_answered(client, log_lines):
+    client.get("/api/v1/commitments/")
+    client.get("/api/v1/commitments/")
+    # Not looked up: a cookie, or a page of the site.
+    client.get("/api/v1/commitments/", headers={"cookie": "a=b"})
+    client.get("/healthz")
+
+    lines = access_lines(log_lines())
+    assert len(lines) == 4
+    assert lines[0].endswith(" cache=miss")
+    assert lines[1].endswith(" cache=hit")
+    assert all(" cache=" not in line for line in lines[2:])

@@ -4,6 +4,7 @@ import runpy
 import types
 
 from django.conf import settings
+from django.db import connections
 from gunicorn.config import Config
 
 CONF = settings.BASE_DIR / "gunicorn.conf.py"
@@ -20,6 +21,7 @@ def load(monkeypatch, **environment):
         "GUNICORN_MAX_REQUESTS_JITTER",
         "TRUST_X_FORWARDED_PROTO",
         "FORWARDED_ALLOW_IPS",
+        "GUNICORN_PRELOAD",
     ):
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
@@ -87,3 +89,18 @@ def test_trusting_x_forwarded_proto_trusts_the_proxy_for_gunicorn_too(monkeypatc
     assert config.forwarded_allow_ips == ["*"]
     assert config.secure_scheme_headers == {"X-FORWARDED-PROTO": "https"}
     assert narrowed.forwarded_allow_ips == ["10.0.0.0/8"]
+
+
+def test_the_application_is_loaded_before_forking_unless_turned_off(monkeypatch):
+    assert load(monkeypatch).preload_app is True
+    assert load(monkeypatch, GUNICORN_PRELOAD="0").preload_app is False
+    assert load(monkeypatch, GUNICORN_PRELOAD="false").preload_app is False
+
+
+def test_the_master_loads_the_urls_and_leaves_no_database_connection_open():
+    when_ready = runpy.run_path(str(CONF))["when_ready"]
+    server = types.SimpleNamespace(cfg=types.SimpleNamespace(preload_app=True))
+
+    when_ready(server)
+
+    assert all(c.connection is None for c in connections.all())

@@ -93,7 +93,7 @@ def test_production_turns_on_https_everywhere():
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
         "SECURE_HSTS_PRELOAD": True,
         "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
-        "CACHE_BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "CACHE_BACKEND": "tracker.caching.DatabaseCache",
     }
 
 
@@ -113,7 +113,7 @@ def test_debug_and_https_are_off_unless_asked_for():
         "SECURE_HSTS_PRELOAD": False,
         # A client could claim HTTPS if the header were trusted without a proxy.
         "SECURE_PROXY_SSL_HEADER": None,
-        "CACHE_BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "CACHE_BACKEND": "tracker.caching.DatabaseCache",
     }
 
 

@@ -24,7 +24,8 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, router
+from django.core.cache.backends import db as db_cache
+from django.db import DatabaseError, connections, router
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -150,6 +151,9 @@ class ResponseCacheMiddleware:
             # Unreachable or refusing: the view meets the same error and answers
             # it (503 from DatabaseUnavailableMiddleware).
             key = kept = None
+        if key is not None:
+            # For the access line (tracker.middleware.RequestLogMiddleware).
+            request.response_cache = "miss" if kept is None else "hit"
         if kept is not None:
             return self.thaw(kept)
         response = self.get_response(request)
@@ -214,3 +218,32 @@ class ResponseCacheMiddleware:
 
 
 RESPONSE_CACHE_ALIAS = "responses"
+
+
+class DatabaseCache(db_cache.DatabaseCache):
+    """Django's database cache, but when it holds too many entries it drops
+    those set longest ago (the earliest to expire) rather than the first by key.
+    A response's key begins with its data version, a random number, so Django's
+    order would drop current entries as readily as dead ones (each then a miss);
+    entries of the current version were set after every older one."""
+
+    def _cull(self, db, cursor, now, num):
+        if self._cull_frequency == 0:
+            self.clear()
+            return
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        expires = connection.ops.quote_name("expires")
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {expires} < %s",
+            [connection.ops.adapt_datetimefield_value(now)],
+        )
+        remaining = num - cursor.rowcount
+        if remaining > self._max_entries:
+            cursor.execute(
+                f"SELECT {expires} FROM {table} ORDER BY {expires} LIMIT 1 OFFSET %s",
+                [remaining // self._cull_frequency],
+            )
+            row = cursor.fetchone()
+            if row:
+                cursor.execute(f"DELETE FROM {table} WHERE {expires} < %s", row)

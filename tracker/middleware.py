@@ -71,12 +71,16 @@ class RequestLogMiddleware:
         try:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request.request_id
+            # A read looked up in the response cache (tracker.caching) says
+            # whether it was answered from it: cache=hit or cache=miss.
+            outcome = getattr(request, "response_cache", None)
             access_logger.info(
-                "method=%s path=%s status=%s duration_ms=%.1f",
+                "method=%s path=%s status=%s duration_ms=%.1f%s",
                 request.method,
                 escape_uri_path(request.path),
                 response.status_code,
                 (time.monotonic() - started) * 1000,
+                f" cache={outcome}" if outcome else "",
             )
             return response
         finally:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Case, CharField, Prefetch, Value, When
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
@@ -18,7 +19,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.decorators import decorator_from_middleware
 from django.utils.http import urlencode
 
-from commitments.exports import commitments_for_export, csv_etag, csv_response
+from commitments import exports
+from commitments.exports import commitments_for_export, csv_response
 from commitments.filtersets import AsOfField, CommitmentSiteFilterSet
 from commitments.models import (
     RECORDED_ORDER,
@@ -382,19 +384,23 @@ def commitment_list(request):
     )
 
 
+# Outside the request's transaction: the rows are read in one of their own,
+# begun here and ended as the download ends (exports.start).
+@transaction.non_atomic_requests
 def commitments_csv(request):
-    """Every commitment the list's filters select, streamed. Its ETag is the hash
-    of the CSV, read once before the download is sent (and not sent at all when
-    the client already holds it)."""
+    """Every commitment the list's filters select, streamed, with an ETag that
+    costs no read of the rows (commitments.exports.csv_etag): a client that
+    already holds it gets 304 and no row is read. Otherwise the first rows are
+    read before the response is sent, so that a database error answers 503."""
     filterset = CommitmentSiteFilterSet(request.GET, queryset=Commitment.objects.all())
     if not filterset.is_valid():
         return JsonResponse(filterset.errors, status=400)
-    etag = csv_etag(filterset.qs, request)
-    response = get_conditional_response(request, etag=etag)
-    if response is None:
-        response = csv_response(filterset.qs, request)
-    response["ETag"] = etag
-    return response
+    response = csv_response(filterset.qs, request)
+    unchanged = get_conditional_response(request, etag=response["ETag"])
+    if unchanged is not None:
+        unchanged["ETag"] = response["ETag"]
+        return unchanged
+    return exports.start(response)
 
 
 @conditional_get
