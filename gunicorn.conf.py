@@ -10,9 +10,11 @@ def env_int(name, default):
     return int(os.environ.get(name, default))
 
 
-def env_bool(name):
+def env_bool(name, default=False):
     """As django-environ reads a boolean (tracker/settings.py)."""
-    return os.environ.get(name, "").strip().lower() in {
+    if name not in os.environ:
+        return default
+    return os.environ[name].strip().lower() in {
         "true",
         "on",
         "ok",
@@ -40,13 +42,7 @@ max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 # loading (Django connects on a request's first query), and when_ready closes any
 # connection all the same, so no worker inherits one. The price: a HUP reloads
 # the configuration but not the code; deploy by restarting. 0 turns it off.
-preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() not in {
-    "0",
-    "false",
-    "off",
-    "no",
-    "n",
-}
+preload_app = env_bool("GUNICORN_PRELOAD", default=True)
 
 
 def when_ready(server):

@@ -28,6 +28,7 @@ covered too; tests/test_response_cache.py checks that every table is.
 import secrets
 
 from django.db import connections
+from django.db.migrations.recorder import MigrationRecorder
 
 TABLE = "commitments_dataversion"
 FUNCTION = "commitments_data_changed"
@@ -44,6 +45,7 @@ VENDORS = ("postgresql", "sqlite")
 # Columns no reader sees, whose UPDATE alone does not change the version: a
 # sign-in writes last_login, and would otherwise empty the whole response cache.
 UNWATCHED_COLUMNS = {"auth_user": {"last_login"}}
+IGNORES_LAST_LOGIN = "0016_data_version_ignores_last_login"
 BUMP = "commitments_data_version_bump"
 
 # On PostgreSQL, a statement-level trigger on each watched table notes, once per
@@ -109,10 +111,22 @@ def update_event(connection, table, unwatched):
     return f"UPDATE OF {', '.join(columns)}"
 
 
-def install(connection, unwatched=UNWATCHED_COLUMNS):
+def unwatched_columns(connection):
+    """UNWATCHED_COLUMNS once migration 0016 is applied, none before."""
+    applied = MigrationRecorder(connection).applied_migrations()
+    if ("commitments", IGNORES_LAST_LOGIN) in applied:
+        return UNWATCHED_COLUMNS
+    return {}
+
+
+def install(connection, unwatched=None):
     """Create the row (at a random version, so that a re-created row cannot
-    meet responses cached under an old one) and the triggers, where missing.
-    Migrating back past 0016 passes `unwatched={}`: every column watched."""
+    meet responses cached under an old one) and the triggers, where missing
+    (and those of tables with unwatched columns, always).
+    Columns left unwatched: `unwatched` (a dict as UNWATCHED_COLUMNS), by default
+    as the applied migrations say (unwatched_columns)."""
+    if unwatched is None:
+        unwatched = unwatched_columns(connection)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE id = 1")
         if cursor.fetchone()[0] == 0:
@@ -122,6 +136,13 @@ def install(connection, unwatched=UNWATCHED_COLUMNS):
             )
     if connection.vendor not in VENDORS:
         return
+    # A table with unwatched columns has triggers that name the others: made
+    # afresh every time (every migrate), so a column added since (a Django
+    # upgrade, a new field) is watched too.
+    present = set(watched_tables(connection))
+    for table in UNWATCHED_COLUMNS:
+        if table in present:
+            drop_triggers(connection, table)
     missing = tables_without_triggers(connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

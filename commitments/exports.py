@@ -16,7 +16,7 @@ import itertools
 import re
 from urllib.parse import quote
 
-from django.db import transaction
+from django.db import router, transaction
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -147,7 +147,7 @@ def csv_chunks(queryset, request):
     buffer.write(BOM)
     writer.writerow(COLUMNS)
     # No savepoint: inside another transaction (a test's) this adds no query.
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic(using=queryset.db, savepoint=False):
         rows = export_rows(queryset).iterator(chunk_size=ROWS_PER_CHUNK)
         for number, row in enumerate(rows, start=1):
             (
@@ -199,9 +199,13 @@ def csv_etag(queryset, request):
     that version is then no longer current, so no later request matches the
     tag (as with the response cache, tracker/caching.py).
 
+    The version is read on the database the rows are read from (a read replica,
+    tracker/db_routers.py): a lagging replica's rows go out under the version
+    that replica had, never under the primary's newer one.
+
     Without a data version (a database without its triggers) the tag is the
     hash of the text itself, read once before the download."""
-    version = data_version.current()
+    version = data_version.current(using=queryset.db)
     if version is None:
         digest = hashlib.sha256()
         for chunk in csv_chunks(queryset, request):
@@ -222,7 +226,11 @@ def csv_response(queryset, request):
     """A streamed download of the CSV of `queryset`, with its ETag (csv_etag;
     tracker.caching answers a matching If-None-Match with 304, before any row is
     read). The rows are read as the response is sent, by one statement (so from
-    one snapshot of the data)."""
+    one snapshot of the data), on the database chosen now, while the request is
+    routed (tracker/db_routers.py): the body is made after the router's
+    decision for the request has ended, and the ETag's version and the rows
+    must come from the same database."""
+    queryset = queryset.using(router.db_for_read(Commitment))
     return StreamingHttpResponse(
         csv_chunks(queryset, request),
         content_type="text/csv; charset=utf-8",

@@ -1180,7 +1180,9 @@ class Commitment(LoadedValues, StoredValues):
         latest of the other updates, so it changes only if `update` is now the
         latest: the write checks that itself (no counted update comes before it
         in the timeline), in the same statement, instead of reading the latest
-        update first."""
+        update first. So it trusts the stored status: rows written around the
+        models (raw SQL, a bulk load) must store what refresh_status() would, as
+        generate_data does (tests/test_generate_data.py replays its rows)."""
         if update.is_retracted:
             return
         ahead = ProgressUpdate.objects.counted().filter(commitment=self)

@@ -15,9 +15,9 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from commitments import data_version
-from commitments.models import Agency
+from commitments.models import Agency, Announcement, Commitment, Topic
 from tests.conftest import authorize
-from tests.factories import AgencyFactory, UserFactory
+from tests.factories import AgencyFactory, CommitmentFactory, UserFactory
 from tests.test_settings_production import manage
 from tracker.db_routers import ReadReplicaMiddleware, reads_replica, replica_reads
 
@@ -179,7 +179,10 @@ def unreachable_replica(replica):
 
 
 def test_the_health_check_asks_the_replica_too(replica, client):
-    assert client.get("/healthz").json() == {"status": "ok"}
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        assert client.get("/healthz").json() == {"status": "ok"}
+
+    assert len(on_replica) > 0
 
 
 def test_an_unreachable_replica_fails_the_health_check(
@@ -287,3 +290,30 @@ def test_database_replica_url_adds_the_replica():
             "replica": ["standby.invalid", "tracker", False, options],
         },
     }
+
+
+def copy_to_the_replica(*models):
+    """The rows of these tables, as they stand on the primary, written to the
+    replica (in this order, for their foreign keys)."""
+    for model in models:
+        model.objects.using("replica").bulk_create(model.objects.using("default"))
+
+
+@pytest.mark.parametrize("url", ["/commitments.csv", "/api/v1/commitments/?format=csv"])
+def test_a_csv_reads_its_version_and_rows_on_the_replica(replica, client, url):
+    """The CSV's body is made after the request's routing has ended: its rows and
+    the version its ETag is made of must still come from the one database."""
+    CommitmentFactory(lead_agency=AgencyFactory(slug=SLUG, name=ON_PRIMARY))
+    copy_to_the_replica(Agency, Announcement, Topic, Commitment)
+    Agency.objects.using("replica").filter(slug=SLUG).update(name=ON_REPLICA)
+
+    with CaptureQueriesContext(connections["default"]) as on_primary:
+        response = client.get(url)
+        body = b"".join(response.streaming_content).decode()
+
+    assert response.status_code == 200
+    assert ON_REPLICA in body
+    assert ON_PRIMARY not in body
+    assert [
+        query["sql"] for query in on_primary if "commitments_" in query["sql"]
+    ] == []

@@ -301,3 +301,24 @@ def test_migrating_back_past_0016_watches_last_login_again(staff_user):
     version = data_version.current()
     users.update(last_login="2021-01-01T00:00:00Z")
     assert data_version.current() == version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_user_column_added_later_is_watched_after_the_next_migrate(staff_user):
+    """The auth_user triggers name the columns they watch; every migrate makes
+    them again, so a column added since (a Django upgrade) is among them."""
+    quote = connection.ops.quote_name
+    table, column = quote("auth_user"), quote("nickname")
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} ADD COLUMN {column} varchar(20) NULL")
+    try:
+        call_command("migrate", verbosity=0)
+        version = data_version.current()
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET {column} = 'ann'")
+        assert data_version.current() != version
+    finally:
+        data_version.drop_triggers(connection, "auth_user")
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        data_version.install(connection)

@@ -3,6 +3,7 @@
 import runpy
 import types
 
+import pytest
 from django.conf import settings
 from django.db import connections
 from gunicorn.config import Config
@@ -97,9 +98,13 @@ def test_the_application_is_loaded_before_forking_unless_turned_off(monkeypatch)
     assert load(monkeypatch, GUNICORN_PRELOAD="false").preload_app is False
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_master_loads_the_urls_and_leaves_no_database_connection_open():
     when_ready = runpy.run_path(str(CONF))["when_ready"]
     server = types.SimpleNamespace(cfg=types.SimpleNamespace(preload_app=True))
+    # Open, as a master's would be had anything read the database while loading.
+    connections["default"].ensure_connection()
+    assert connections["default"].connection is not None
 
     when_ready(server)
 

@@ -240,10 +240,12 @@ class DatabaseCache(db_cache.DatabaseCache):
         )
         remaining = num - cursor.rowcount
         if remaining > self._max_entries:
+            # A count of entries, not those before a time: many may share the
+            # second their expiry is stored to, and entries kept for ever
+            # (timeout None) are dropped in their turn.
+            key = connection.ops.quote_name("cache_key")
             cursor.execute(
-                f"SELECT {expires} FROM {table} ORDER BY {expires} LIMIT 1 OFFSET %s",
+                f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} "
+                f"ORDER BY {expires}, {key} LIMIT %s)",
                 [remaining // self._cull_frequency],
             )
-            row = cursor.fetchone()
-            if row:
-                cursor.execute(f"DELETE FROM {table} WHERE {expires} < %s", row)

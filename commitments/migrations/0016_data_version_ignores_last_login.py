@@ -9,7 +9,9 @@ def watch_all_but_last_login(apps, schema_editor):
     from commitments import data_version
 
     data_version.drop_triggers(schema_editor.connection, "auth_user")
-    data_version.install(schema_editor.connection)
+    data_version.install(
+        schema_editor.connection, unwatched=data_version.UNWATCHED_COLUMNS
+    )
 
 
 def watch_every_column(apps, schema_editor):
