@@ -277,7 +277,8 @@ def test_an_editor_signs_in_adds_progress_and_finds_it_on_the_public_page(
     browser, live_server, transactional_db, label
 ):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     commitment = load_demo_data()
     # A part of it that is overdue: due 90 days after the announcement, unrated.
@@ -303,6 +304,11 @@ def test_an_editor_signs_in_adds_progress_and_finds_it_on_the_public_page(
     browser.find_element(By.ID, "id_username").send_keys("desk-editor")
     browser.find_element(By.ID, "id_password").send_keys("a long browser-test password")
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    # The sign-in's redirect may still be loading when click() returns (seen on
+    # a loaded machine): wait for the admin's index.
+    WebDriverWait(browser, 20).until(
+        expected_conditions.presence_of_element_located((By.LINK_TEXT, "Commitments"))
+    )
     browser.find_element(By.LINK_TEXT, "Commitments").click()
     overdue_cells = browser.find_elements(By.CSS_SELECTOR, "td.field-overdue_marker")
     assert {cell.text for cell in overdue_cells} == {"Overdue", "No"}
