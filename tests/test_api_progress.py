@@ -71,6 +71,29 @@ def test_post_sets_author_and_status(api_client, maintainer):
     assert detail["is_late"] is True
 
 
+def test_the_201_body_is_the_update_as_read_back(api_client, maintainer):
+    # The serializer that validated the body also shows the saved update: the
+    # same bytes as the update's own GET and as a retry's replay.
+    commitment = CommitmentFactory()
+    authorize(api_client, maintainer)
+    path = f"/api/v1/commitments/{commitment.pk}/updates/"
+
+    created = api_client.post(path, PROGRESS, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    replayed = api_client.post(path, PROGRESS, format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    assert created.status_code == replayed.status_code == 201
+    update_id = created.json()["id"]
+    read_back = api_client.get(f"/api/v1/updates/{update_id}/")
+    assert created.content == read_back.content == replayed.content
+    assert created["Content-Type"] == read_back["Content-Type"]
+    # The 201's headers are the replay's but for the mark and the request id.
+    assert replayed["Idempotent-Replayed"] == "true"
+    ignored = {"Idempotent-Replayed", "X-Request-ID"}
+    assert {k: v for k, v in created.items() if k not in ignored} == {
+        k: v for k, v in replayed.items() if k not in ignored
+    }
+
+
 @pytest.mark.parametrize(
     "change, field",
     [

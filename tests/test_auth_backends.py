@@ -4,9 +4,14 @@ Django's ModelBackend does."""
 import pytest
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
+from knox.models import get_token_model
 
 from tests.factories import UserFactory
-from tracker.auth_backends import OneQueryModelBackend
+from tracker.auth_backends import (
+    OneQueryModelBackend,
+    remember_permissions,
+    with_permissions,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +71,22 @@ def test_a_superuser_has_all_as_with_model_backend():
 
 def test_a_user_without_permissions_has_none():
     assert OneQueryModelBackend().get_all_permissions(fresh(UserFactory())) == set()
+
+
+def test_a_token_read_with_permissions_carries_the_same_as_model_backend(user):
+    # A group the user is not in, and another user's own permission, add nothing.
+    other = UserFactory()
+    other.user_permissions.add(permission("add_commitment"))
+    group = Group.objects.create(name="Not theirs")
+    group.permissions.add(permission("delete_topic"))
+    other.groups.add(group)
+    get_token_model().objects.create(user=user)
+    get_token_model().objects.create(user=other)
+
+    tokens = with_permissions(get_token_model().objects.select_related("user"), "user")
+    for token in tokens:
+        remember_permissions(token.user, token.permission_names)
+        assert token.user._perm_cache == ModelBackend().get_all_permissions(
+            fresh(token.user)
+        )
+    assert {token.user.pk for token in tokens} == {user.pk, other.pk}

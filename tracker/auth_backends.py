@@ -9,15 +9,34 @@ through any of their groups (all of them for an active superuser, none for an
 inactive user)."""
 
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.db.models import CharField, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 
 
 def granted(user):
-    """The permissions granted to `user` (a user or an OuterRef to one) directly
-    or through a group, once or more each."""
-    return Permission.objects.filter(Q(user=user) | Q(group__user=user))
+    """The permissions granted to `user` directly or through a group, each once.
+    `user` is a user, or an OuterRef to one from the query these permissions
+    are a subquery of.
+
+    Written as two `IN` subqueries on the link tables rather than as joins:
+    PostgreSQL plans the joins (five tables, outer joins and an OR) in about a
+    millisecond, on every request that reads a token (with_permissions); this
+    form in about a quarter of that."""
+    direct = Permission.user_set.through.objects.filter(user=outer(user))
+    groups = Group.user_set.through.objects.filter(user=outer(outer(user)))
+    via_groups = Group.permissions.through.objects.filter(
+        group__in=groups.values("group")
+    )
+    return Permission.objects.filter(
+        Q(pk__in=direct.values("permission"))
+        | Q(pk__in=via_groups.values("permission"))
+    )
+
+
+def outer(user):
+    """`user` as seen from a subquery one level further in."""
+    return OuterRef(user) if isinstance(user, OuterRef) else user
 
 
 class JoinedNames(Func):

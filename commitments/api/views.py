@@ -368,11 +368,11 @@ class CommitmentViewSet(
                 if not replay:
                     raise
                 return replay
-        # A new update has no corrections: nothing to read for its JSON.
+        # A new update has no corrections: nothing to read for its JSON. The
+        # serializer that validated the body shows it (serializer.data is the
+        # saved instance's representation): its fields are built once.
         update._prefetched_objects_cache = {"corrections": Correction.objects.none()}
-        return Response(
-            api.ProgressUpdateSerializer(update, context=context).data, status=201
-        )
+        return Response(serializer.data, status=201)
 
     def replay(self, request, key, fingerprint, context):
         """The first response to this Idempotency-Key, if it was used before."""
