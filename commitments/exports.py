@@ -265,7 +265,8 @@ def csv_chunks(queryset, request):
 
     def with_permalink(row):
         if row[permalink] is None:
-            return (*row[:permalink], make_permalink(*row[permalink + 1 :]))
+            slugs = row[permalink + 1 :]
+            return (*row[:permalink], make_permalink(*slugs), *slugs)
         return row
 
     text = BOM + _csv_text([COLUMNS])
