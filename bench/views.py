@@ -8,7 +8,7 @@ the statement), as it does for the API."""
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from commitments.models import Agency, Commitment, Status
@@ -172,12 +172,15 @@ def baseline_commitment_list(request):
 def export_copy_sql():
     """The export's baseline: `COPY (SELECT …) TO STDOUT WITH CSV` of the query
     the CSV of every commitment reads (commitments.exports.export_rows: its
-    columns, joins, subqueries and order; the permalink as its two slugs). bench/run.py
-    times it beside the API's CSV. Literals inlined, as COPY takes no
-    parameters."""
+    columns, as the CSV shows them, joins, subqueries and order; then the two
+    slugs). bench/run.py times it beside the API's CSV. Literals inlined, as
+    COPY takes no parameters."""
     from commitments.exports import export_rows
 
-    rows = export_rows(Commitment.objects.all())
+    # The permalinks' host, as bench/run.py serves the site.
+    request = HttpRequest()
+    request.META = {"HTTP_HOST": "127.0.0.1", "SERVER_PORT": "80"}
+    rows = export_rows(Commitment.objects.all(), request)
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         select = cursor.mogrify(sql, params)

@@ -6,17 +6,19 @@ Encoding: UTF-8 with a byte-order mark. Excel (still the spreadsheet most reader
 open a download in) reads a CSV without one in the machine's legacy code page, which
 garbles the announcement's dashes and curly quotes; with the mark it reads UTF-8, and
 LibreOffice, Numbers, Google Sheets and Python's `utf-8-sig` codec all accept it.
-Rows end in CRLF and fields are quoted when needed (RFC 4180, the csv module's
-defaults)."""
+Rows end in CRLF and fields are quoted when needed (RFC 4180, as the csv module
+writes it by default)."""
 
-import csv
 import hashlib
-import io
 import itertools
+import operator
 import re
 from urllib.parse import quote
 
-from django.db import router, transaction
+from django.db import models, router, transaction
+from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models.functions import Coalesce, Concat, Left
+from django.db.models.lookups import In
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -47,9 +49,70 @@ COLUMNS = [
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _text(value):
-    value = value or ""
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+class IsoDate(Func):
+    """A date as the text date.isoformat gives (YYYY-MM-DD): on PostgreSQL by
+    to_char, whatever the session's DateStyle; SQLite keeps a date as that
+    text."""
+
+    output_field = models.CharField()
+    template = "%(expressions)s"
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="to_char(%(expressions)s, 'YYYY-MM-DD')",
+            **extra_context,
+        )
+
+
+class Label(Func):
+    """The label of a value among `choices` (the value itself, for one not among
+    them), as a simple CASE: it reads the value once a row, where Case/When would
+    read it once a When (a subquery, for the status as of a past day)."""
+
+    output_field = models.CharField()
+
+    def __init__(self, expression, choices):
+        super().__init__(expression)
+        self.choices = list(choices)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (expression,) = self.get_source_expressions()
+        sql, params = compiler.compile(expression)
+        whens = " ".join("WHEN %s THEN %s" for _ in self.choices)
+        labels = itertools.chain.from_iterable(self.choices)
+        return f"CASE {sql} {whens} ELSE {sql} END", (*params, *labels, *params)
+
+
+def _text(name):
+    """A free-text column as the CSV shows it: empty for none, with a leading
+    apostrophe when it starts with one of FORMULA_TRIGGERS."""
+    column = F(name)
+    return Case(
+        When(
+            In(Left(column, 1), FORMULA_TRIGGERS),
+            then=Concat(Value("'"), column, output_field=models.CharField()),
+        ),
+        default=Coalesce(column, Value("")),
+        output_field=models.CharField(),
+    )
+
+
+def _date(expression):
+    return Coalesce(IsoDate(expression), Value(""))
+
+
+def _flag(condition):
+    return Case(
+        When(condition, then=Value("true")),
+        default=Value("false"),
+        output_field=models.CharField(),
+    )
+
+
+def _choice(name, column):
+    return Label(F(column), Commitment._meta.get_field(name).flatchoices)
 
 
 def commitments_for_export(queryset):
@@ -69,65 +132,123 @@ def commitments_for_export(queryset):
     )
 
 
-def export_rows(queryset):
-    """The CSV's values of each commitment of `queryset`, as tuples in COLUMNS'
-    order but for the permalink, given as the announcement's slug and the
-    commitment's: one query whatever the number of rows, as of the queryset's
-    day when it has one. Tuples rather than model instances: building three
-    instances a row (commitment, announcement, agency) cost more than the
-    database's whole work (bench/run.py times the export against COPY)."""
-    return (
-        queryset.annotate_overdue()
-        .annotate(
-            export_latest_update_on=queryset.latest_update("reported_on"),
-            export_latest_update_summary=queryset.latest_update("summary"),
-        )
-        .values_list(
-            "title",
-            "announcement__title",
-            "lead_agency__name",
-            "kind",
-            "deadline_text",
-            queryset.column("due_date"),
-            queryset.column("status"),
-            "overdue",
-            "late",
-            "export_latest_update_on",
-            "export_latest_update_summary",
-            "announcement__slug",
-            "slug",
-        )
-    )
-
-
-# Rows fetched per round trip, and joined into one chunk of the response: few
-# enough to keep memory flat, enough to keep writes to the socket large.
-ROWS_PER_CHUNK = 500
-
 # What django.urls.reverse leaves unquoted in an argument.
 URL_SAFE = "!$&'()*+,;=/~:@"
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+# The same test in SQL (PostgreSQL's and Python's regular expressions read it
+# alike; Django gives SQLite Python's).
+SLUG_SQL = r"\A[-a-zA-Z0-9_]+\Z"
 
 
-def _permalinks(request):
-    """A function of (announcement slug, commitment slug) giving the absolute
-    URL of the commitment's page, as `reverse` would, reversed once rather than
-    once a row."""
+def _permalink_parts(request):
+    """The absolute URL of a commitment's page, as `reverse` gives it, split
+    around the announcement's slug and the commitment's: reversed once rather
+    than once a row."""
     marker_a, marker_c = "announcement-slug-marker", "commitment-slug-marker"
     url = request.build_absolute_uri(
         reverse("public:commitment", args=[marker_a, marker_c])
     )
     head, rest = url.split(marker_a, 1)
     middle, tail = rest.split(marker_c, 1)
+    return head, middle, tail
+
+
+def _permalink(request):
+    """The permalink in SQL, when both slugs are slugs as the URL's <slug:…>
+    takes them (nothing to quote); else NULL, and _permalinks makes it."""
+    head, middle, tail = _permalink_parts(request)
+    return Case(
+        When(
+            Q(announcement__slug__regex=SLUG_SQL) & Q(slug__regex=SLUG_SQL),
+            then=Concat(
+                Value(head),
+                F("announcement__slug"),
+                Value(middle),
+                F("slug"),
+                Value(tail),
+                output_field=models.CharField(),
+            ),
+        ),
+        default=None,
+        output_field=models.CharField(),
+    )
+
+
+def _permalinks(request):
+    """A function of (announcement slug, commitment slug) giving the permalink
+    for slugs that need quoting, as `reverse` would quote them."""
+    head, middle, tail = _permalink_parts(request)
 
     def part(slug):
-        # A slug as the URL's <slug:…> takes it has nothing to quote.
         return slug if SLUG.fullmatch(slug) else quote(slug, safe=URL_SAFE)
 
     def make(announcement_slug, slug):
         return f"{head}{part(announcement_slug)}{middle}{part(slug)}{tail}"
 
     return make
+
+
+def export_rows(queryset, request):
+    """The CSV's values of each commitment of `queryset`, as tuples of text in
+    COLUMNS' order, then the announcement's slug and the commitment's: one
+    query whatever the number of rows, as of the queryset's day when it has
+    one. The database writes every value as the CSV shows it (labels, dates,
+    booleans, the formula apostrophe, the permalink, absolute from `request`),
+    so the rows go to the csv module as they come: formatting them in Python
+    cost more than the database's whole work (bench/run.py times the export
+    against COPY of this query). The permalink is NULL where a slug needs
+    quoting (csv_chunks makes it)."""
+    columns = {
+        "title": _text("title"),
+        "announcement": _text("announcement__title"),
+        "lead_agency": _text("lead_agency__name"),
+        "kind": _choice("kind", "kind"),
+        "deadline": _text("deadline_text"),
+        "due_date": _date(F(queryset.column("due_date"))),
+        "status": _choice("status", queryset.column("status")),
+        "overdue": _flag(queryset.overdue_rule()),
+        "late": _flag(queryset.late_rule()),
+        "latest_update_on": _date(queryset.latest_update("reported_on")),
+        "latest_update_summary": Coalesce(
+            queryset.latest_update(_text("summary")), Value("")
+        ),
+        "permalink": _permalink(request),
+        "announcement_slug": F("announcement__slug"),
+        "slug": F("slug"),
+    }
+    names = {name: f"export_{name}" for name in columns}
+    return queryset.annotate(
+        **{names[name]: value for name, value in columns.items()}
+    ).values_list(*names.values())
+
+
+# Rows fetched per round trip, and joined into one chunk of the response: few
+# enough to keep memory flat, enough to keep writes to the socket large.
+ROWS_PER_CHUNK = 500
+
+# What makes csv.writer quote a field (its default, QUOTE_MINIMAL): the
+# delimiter, the quote character or a line break.
+NEEDS_QUOTES = re.compile('[,"\r\n]')
+
+
+def _csv_text(rows):
+    """The CSV lines of `rows` (sequences of text; their first len(COLUMNS)
+    items), byte for byte as csv.writer writes them: fields joined by commas,
+    lines ended by CRLF, a field quoted when it holds a comma, a quote or a line
+    break, its quotes doubled. Column by column, with str methods: csv.writer
+    looks at every character of every row in turn, and cost three times as
+    much, more than anything else in the export but the database's work."""
+    columns = list(zip(*rows, strict=True))[: len(COLUMNS)]
+    for number, column in enumerate(columns):
+        # Most columns hold nothing to quote: one search for the whole column.
+        if NEEDS_QUOTES.search("".join(column)):
+            columns[number] = [
+                '"' + field.replace('"', '""') + '"'
+                if NEEDS_QUOTES.search(field)
+                else field
+                for field in column
+            ]
+    return "\r\n".join(map(",".join, zip(*columns, strict=True))) + "\r\n"
 
 
 def csv_chunks(queryset, request):
@@ -139,53 +260,33 @@ def csv_chunks(queryset, request):
     after the view's transaction has ended, and outside one PostgreSQL would
     keep the cursor open across commits (WITH HOLD) by working out every row
     before sending the first. Inside one, rows come as they are read."""
-    kinds = dict(Commitment._meta.get_field("kind").flatchoices)
-    statuses = dict(Commitment._meta.get_field("status").flatchoices)
     make_permalink = _permalinks(request)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write(BOM)
-    writer.writerow(COLUMNS)
+    permalink = len(COLUMNS) - 1
+
+    def with_permalink(row):
+        if row[permalink] is None:
+            slugs = row[permalink + 1 :]
+            return (*row[:permalink], make_permalink(*slugs), *slugs)
+        return row
+
+    text = BOM + _csv_text([COLUMNS])
     # No savepoint: inside another transaction (a test's) this adds no query.
     with transaction.atomic(using=queryset.db, savepoint=False):
-        rows = export_rows(queryset).iterator(chunk_size=ROWS_PER_CHUNK)
-        for number, row in enumerate(rows, start=1):
-            (
-                title,
-                announcement,
-                agency,
-                kind,
-                deadline,
-                due_date,
-                status,
-                overdue,
-                late,
-                latest_on,
-                latest_summary,
-                announcement_slug,
-                slug,
-            ) = row
-            writer.writerow(
-                (
-                    _text(title),
-                    _text(announcement),
-                    _text(agency),
-                    kinds.get(kind, kind),
-                    _text(deadline),
-                    due_date.isoformat() if due_date else "",
-                    statuses.get(status, status),
-                    "true" if overdue else "false",
-                    "true" if late else "false",
-                    latest_on.isoformat() if latest_on else "",
-                    _text(latest_summary),
-                    make_permalink(announcement_slug, slug),
-                )
-            )
-            if number % ROWS_PER_CHUNK == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-    yield buffer.getvalue()
+        rows = export_rows(queryset, request).iterator(chunk_size=ROWS_PER_CHUNK)
+        while True:
+            chunk = list(itertools.islice(rows, ROWS_PER_CHUNK))
+            if chunk:
+                # Every permalink is made in SQL but where a slug needs quoting.
+                if None in map(operator.itemgetter(permalink), chunk):
+                    chunk = list(map(with_permalink, chunk))
+                text += _csv_text(chunk)
+            # The last rows are sent after the transaction has ended: a
+            # download read to its end leaves no transaction open.
+            if len(chunk) < ROWS_PER_CHUNK:
+                break
+            yield text
+            text = ""
+    yield text
 
 
 def csv_etag(queryset, request):

@@ -608,8 +608,11 @@ class CommitmentQuerySet(models.QuerySet):
 
     def latest_update(self, field):
         """A field of each row's latest counted update (as of this queryset's day),
-        as a subquery."""
-        return Subquery(self.counted_updates(self.as_of_day).values(field)[:1])
+        or an expression of its fields, as a subquery."""
+        updates = self.counted_updates(self.as_of_day)
+        if hasattr(field, "resolve_expression"):
+            return Subquery(updates.values(latest_update=field)[:1])
+        return Subquery(updates.values(field)[:1])
 
     def as_of(self, day):
         """These commitments as they stood at the end of `day` (DESIGN.md, "Status
