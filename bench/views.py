@@ -187,3 +187,40 @@ def export_copy_sql():
     if isinstance(select, bytes):
         select = select.decode()
     return f"COPY ({select}) TO STDOUT WITH CSV"
+
+
+def stored_copy_sql():
+    """The stricter baseline: COPY of the same rows, in the same order, with the
+    values as stored rather than as the CSV shows them (no labels, dates as
+    dates, no apostrophes, no permalinks: only the two slugs), so PostgreSQL
+    does none of the export's formatting. bench/run.py reports the export's
+    time against both."""
+    commitments = Commitment.objects.all()
+    rows = (
+        commitments.annotate_overdue()
+        .annotate(
+            stored_latest_on=commitments.latest_update("reported_on"),
+            stored_latest_summary=commitments.latest_update("summary"),
+        )
+        .values_list(
+            "title",
+            "announcement__title",
+            "lead_agency__name",
+            "kind",
+            "deadline_text",
+            "due_date",
+            "status",
+            "overdue",
+            "late",
+            "stored_latest_on",
+            "stored_latest_summary",
+            "announcement__slug",
+            "slug",
+        )
+    )
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        select = cursor.mogrify(sql, params)
+    if isinstance(select, bytes):
+        select = select.decode()
+    return f"COPY ({select}) TO STDOUT WITH CSV"

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 
-from bench.views import export_copy_sql
+from bench.views import export_copy_sql, stored_copy_sql
 from commitments.models import Commitment
 
 pytestmark = [
@@ -117,3 +117,18 @@ def test_the_export_baseline_copies_the_rows_and_values_of_the_csv(
         assert row[:11] == copy[:11]
         assert copy[11] == f"http://127.0.0.1/a/{copy[12]}/{copy[13]}/"
         assert row[11] == f"http://testserver/a/{copy[12]}/{copy[13]}/"
+
+
+def test_the_stored_values_copy_reads_the_csvs_rows_as_stored(busiest_agency):
+    """The stricter yardstick: the same rows in the same order, the values as
+    stored (no labels, no apostrophes), ending with the two slugs."""
+    formatted, stored = io.StringIO(), io.StringIO()
+    with connection.cursor() as cursor:
+        cursor.copy_expert(export_copy_sql(), formatted)
+        cursor.copy_expert(stored_copy_sql(), stored)
+    shown = list(csv.reader(io.StringIO(formatted.getvalue(), newline="")))
+    raw = list(csv.reader(io.StringIO(stored.getvalue(), newline="")))
+    commitments = Commitment.objects.values_list("status", "kind", "slug")
+
+    assert [row[-2:] for row in raw] == [row[-2:] for row in shown]
+    assert [(row[6], row[3], row[-1]) for row in raw] == list(commitments)
