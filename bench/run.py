@@ -122,8 +122,16 @@ EXPORT_FIRST_BYTE = 0.5  # seconds
 EXPORT_TIMES_COPY = 2.0
 EXPORT_MEMORY = 50  # MB a worker may grow by while it exports
 SAMPLE_EVERY = 0.05  # seconds between readings of the workers' memory
-EXPORT_SQL = "from bench.views import export_copy_sql; print(export_copy_sql())"
-STORED_SQL = "from bench.views import stored_copy_sql; print(stored_copy_sql())"
+# As JSON, on one line: the statements hold line breaks (the export's query
+# tests for a leading carriage return, FORMULA_TRIGGERS).
+EXPORT_SQL = (
+    "import json; from bench.views import export_copy_sql; "
+    "print(json.dumps(export_copy_sql()))"
+)
+STORED_SQL = (
+    "import json; from bench.views import stored_copy_sql; "
+    "print(json.dumps(stored_copy_sql()))"
+)
 
 
 def parse_args():
@@ -864,13 +872,13 @@ class Bench:
         them, COPY of the same columns as many times. Every export must hold the
         rows COPY holds, in its order."""
         output = self.manage("shell", "--verbosity", "0", "--command", EXPORT_SQL)
-        sql = output.strip().splitlines()[-1]
+        sql = json.loads(output.strip().split("\n")[-1])
         copies = [self.time_copy(sql) for _ in range(EXPORT_REQUESTS + 1)][1:]
         copied = list(csv.reader(io.StringIO(copies[0][1].decode(), newline="")))
         # The permalink ends with the announcement's slug and the commitment's.
         expected = [tuple(row[-2:]) for row in copied]
         output = self.manage("shell", "--verbosity", "0", "--command", STORED_SQL)
-        stored_sql = output.strip().splitlines()[-1]
+        stored_sql = json.loads(output.strip().split("\n")[-1])
         stored = [self.time_copy(stored_sql) for _ in range(EXPORT_REQUESTS + 1)][1:]
         stored_rows = list(csv.reader(io.StringIO(stored[0][1].decode(), newline="")))
         if [tuple(row[-2:]) for row in stored_rows] != expected:

@@ -145,3 +145,18 @@ def test_revalidation_costs_what_the_detail_costs(
         response = api_client.get(url, HTTP_IF_NONE_MATCH=etag)
 
     assert response.status_code == 304
+
+
+@pytest.mark.parametrize("page", [1, 3])
+def test_a_deep_page_by_number_costs_what_the_first_costs(
+    api_client, django_assert_num_queries, page
+):
+    """bench/run.py's deep page (by page number): the same statements as the
+    first page, an OFFSET further."""
+    make_commitments(12, 1)
+
+    with django_assert_num_queries(8):
+        response = api_client.get(f"/api/v1/commitments/?page_size=5&page={page}")
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 5
