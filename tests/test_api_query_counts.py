@@ -153,7 +153,7 @@ def test_a_deep_page_by_number_costs_what_the_first_costs(
 ):
     """bench/run.py's deep page (by page number): the same statements as the
     first page, an OFFSET further."""
-    make_commitments(12, 1)
+    make_commitments(15, 1)
 
     with django_assert_num_queries(8):
         response = api_client.get(f"/api/v1/commitments/?page_size=5&page={page}")
