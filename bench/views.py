@@ -169,24 +169,29 @@ def baseline_commitment_list(request):
     return HttpResponse(body, content_type="application/json")
 
 
-def export_copy_sql():
-    """The export's baseline: `COPY (SELECT …) TO STDOUT WITH CSV` of the query
-    the CSV of every commitment reads (commitments.exports.export_rows: its
-    columns, as the CSV shows them, joins, subqueries and order; then the two
-    slugs). bench/run.py times it beside the API's CSV. Literals inlined, as
-    COPY takes no parameters."""
-    from commitments.exports import export_rows
-
-    # The permalinks' host, as bench/run.py serves the site.
-    request = HttpRequest()
-    request.META = {"HTTP_HOST": "127.0.0.1", "SERVER_PORT": "80"}
-    rows = export_rows(Commitment.objects.all(), request)
+def copy_sql(rows):
+    """`COPY (SELECT …) TO STDOUT WITH CSV` of the queryset `rows`, its literals
+    inlined, as COPY takes no parameters."""
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         select = cursor.mogrify(sql, params)
     if isinstance(select, bytes):
         select = select.decode()
     return f"COPY ({select}) TO STDOUT WITH CSV"
+
+
+def export_copy_sql():
+    """The export's baseline: `COPY (SELECT …) TO STDOUT WITH CSV` of the query
+    the CSV of every commitment reads (commitments.exports.export_rows: its
+    columns, as the CSV shows them, joins, subqueries and order; then the two
+    slugs). bench/run.py times it beside the API's CSV."""
+    from commitments.exports import export_rows
+
+    # The permalinks' host, as bench/run.py serves the site.
+    request = HttpRequest()
+    request.META = {"HTTP_HOST": "127.0.0.1", "SERVER_PORT": "80"}
+    rows = export_rows(Commitment.objects.all(), request)
+    return copy_sql(rows)
 
 
 def stored_copy_sql():
@@ -218,9 +223,4 @@ def stored_copy_sql():
             "slug",
         )
     )
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        select = cursor.mogrify(sql, params)
-    if isinstance(select, bytes):
-        select = select.decode()
-    return f"COPY ({select}) TO STDOUT WITH CSV"
+    return copy_sql(rows)

@@ -101,28 +101,31 @@ def staff_user(db):
     return UserFactory(username="staff", is_staff=True, is_superuser=True)
 
 
-@pytest.fixture
-def unreachable_database(db):
-    """For the duration of the test, the default database alias points at a
+def pointed_nowhere(alias):
+    """For as long as the generator is suspended, database `alias` points at a
     database that cannot be reached (a closed port on PostgreSQL, a missing
-    directory on SQLite): real connection failures, no mock. The test's own
-    connection, holding the test transaction, is put back afterwards."""
-    from django.db import DEFAULT_DB_ALIAS, connections
+    directory on SQLite): real connection failures, no mock. Its own
+    connection (the test transaction's, for `default`) is put back afterwards."""
+    from django.db import connections
     from django.db.utils import load_backend
 
-    original = connections[DEFAULT_DB_ALIAS]
+    original = connections[alias]
     unreachable_settings = {**original.settings_dict}
     if original.vendor == "sqlite":
         unreachable_settings["NAME"] = "/nonexistent-directory/db.sqlite3"
     else:
         unreachable_settings.update(HOST="127.0.0.1", PORT="1")
     backend = load_backend(unreachable_settings["ENGINE"])
-    connections[DEFAULT_DB_ALIAS] = backend.DatabaseWrapper(
-        unreachable_settings, DEFAULT_DB_ALIAS
-    )
+    connections[alias] = backend.DatabaseWrapper(unreachable_settings, alias)
     yield
-    connections[DEFAULT_DB_ALIAS].close()
-    connections[DEFAULT_DB_ALIAS] = original
+    connections[alias].close()
+    connections[alias] = original
+
+
+@pytest.fixture
+def unreachable_database(db):
+    """For the duration of the test, the default database cannot be reached."""
+    yield from pointed_nowhere("default")
 
 
 @pytest.fixture

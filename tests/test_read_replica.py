@@ -6,19 +6,16 @@ when the session starts. Each test then makes them differ, an agency of the same
 slug named after the database that holds it, so every answer says which database
 it was read from."""
 
-import json
-
 import pytest
 from django.db import connections, router
-from django.db.utils import load_backend
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from commitments import data_version
 from commitments.models import Agency, Announcement, Commitment, Topic
-from tests.conftest import authorize
+from tests.conftest import authorize, pointed_nowhere
 from tests.factories import AgencyFactory, CommitmentFactory, UserFactory
-from tests.test_settings_production import manage
+from tests.test_settings_production import probe
 from tracker.db_routers import ReadReplicaMiddleware, reads_replica, replica_reads
 
 BOTH = ["default", "replica"]
@@ -163,19 +160,9 @@ def test_only_the_primary_is_migrated():
 
 @pytest.fixture
 def unreachable_replica(replica):
-    """The replica alias points at a database that cannot be reached (a closed
-    port, a missing directory), for the duration of the test."""
-    original = connections["replica"]
-    unreachable = {**original.settings_dict}
-    if original.vendor == "sqlite":
-        unreachable["NAME"] = "/nonexistent-directory/db.sqlite3"
-    else:
-        unreachable.update(HOST="127.0.0.1", PORT="1")
-    backend = load_backend(unreachable["ENGINE"])
-    connections["replica"] = backend.DatabaseWrapper(unreachable, "replica")
-    yield
-    connections["replica"].close()
-    connections["replica"] = original
+    """The replica alias points at a database that cannot be reached, for the
+    duration of the test."""
+    yield from pointed_nowhere("replica")
 
 
 def test_the_health_check_asks_the_replica_too(replica, client):
@@ -260,17 +247,7 @@ print(json.dumps({
 
 
 def probed_databases(**environment):
-    result = manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        PROBE,
-        SECRET_KEY="a-local-key",
-        DATABASE_URL="postgres://tracker@db.invalid:5432/tracker",
-        **environment,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return probe(PROBE, **environment)
 
 
 def test_database_replica_url_adds_the_replica():

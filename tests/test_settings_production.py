@@ -54,6 +54,24 @@ def manage(*args, **environment):
     )
 
 
+def probe(code, **environment):
+    """What `code`, run by `manage.py shell` with a secret key, a PostgreSQL
+    URL (never connected to) and `environment`, prints as JSON."""
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        **{
+            "SECRET_KEY": "a-local-key",
+            "DATABASE_URL": "postgres://tracker@db.invalid:5432/tracker",
+            **environment,
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 def test_the_documented_production_environment_passes_the_deploy_check():
     result = manage(
         "check", "--deploy", "--fail-level", "WARNING", **production_environment()

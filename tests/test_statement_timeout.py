@@ -2,14 +2,12 @@
 two thirds of gunicorn's worker timeout): the request then gets a 503, never a 500,
 and the statement is cancelled in PostgreSQL rather than left running."""
 
-import json
-
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from tests.factories import CommitmentFactory
 from tests.test_settings_gunicorn import load
-from tests.test_settings_production import manage
+from tests.test_settings_production import probe
 
 only_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's"
@@ -23,17 +21,7 @@ print(json.dumps(s.DATABASES["default"]["OPTIONS"]["options"]))
 
 
 def probed_options(**environment):
-    result = manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        PROBE,
-        SECRET_KEY="a-local-key",
-        DATABASE_URL="postgres://tracker@db.invalid:5432/tracker",
-        **environment,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return probe(PROBE, **environment)
 
 
 def test_the_timeout_stays_below_gunicorns_worker_timeout(monkeypatch):
