@@ -1,16 +1,19 @@
 -- wrk script for the progress POST of bench/run.py: each request adds an update to
--- a random commitment from BENCH_IDS (a file of ids outside the measured list
--- filter), with a status that keeps it outside, so the writes leave the rows the
--- reads measure alone and rarely queue for the same row lock.
-local ids = {}
+-- a random commitment from BENCH_IDS (a file of "id status" lines: commitments
+-- outside the measured list filter), with the other of the two statuses in
+-- BENCH_STATUSES than the one it has, so every POST changes the status (the same
+-- work at every size) and keeps the commitment outside the filter; the writes
+-- leave the rows the reads measure alone and rarely queue for the same row lock.
+local ids, statuses = {}, {}
 for line in io.lines(os.getenv("BENCH_IDS")) do
-  ids[#ids + 1] = line
+  local id, status = line:match("^(%d+) (%S+)$")
+  ids[#ids + 1] = id
+  statuses[id] = status
 end
-local body = string.format(
-  '{"reported_on": "%s", "status": "%s", ' ..
-  '"summary": "Benchmark: work continued.", ' ..
-  '"source_url": "https://www.example.gov/bench"}',
-  os.getenv("BENCH_TODAY"), os.getenv("BENCH_STATUS"))
+local first, second = os.getenv("BENCH_STATUSES"):match("^([^,]+),([^,]+)$")
+local template = '{"reported_on": "' .. os.getenv("BENCH_TODAY") .. '", ' ..
+  '"status": "%s", "summary": "Benchmark: work continued.", ' ..
+  '"source_url": "https://www.example.gov/bench"}'
 
 math.randomseed(os.time())
 wrk.method = "POST"
@@ -19,5 +22,9 @@ wrk.headers["Authorization"] = "Token " .. os.getenv("BENCH_TOKEN")
 
 request = function()
   local id = ids[math.random(#ids)]
-  return wrk.format(nil, "/api/v1/commitments/" .. id .. "/updates/", nil, body)
+  local status = statuses[id] == first and second or first
+  statuses[id] = status
+  return wrk.format(
+    nil, "/api/v1/commitments/" .. id .. "/updates/", nil,
+    string.format(template, status))
 end

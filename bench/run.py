@@ -449,7 +449,12 @@ class Bench:
             "status": status,
             "detail": detail,
             "as_of": as_of.isoformat(),
-            "post_status": "stalled" if status == "in_progress" else "in_progress",
+            # Two statuses outside the filter, which each POST alternates.
+            "post_statuses": [
+                other
+                for other in ("in_progress", "stalled", "not_rated")
+                if other != status
+            ][:2],
         }
 
     def scenarios(self, size):
@@ -516,7 +521,7 @@ class Bench:
             self.env.update(
                 BENCH_TOKEN=self.token,
                 BENCH_IDS=str(POST_TARGETS),
-                BENCH_STATUS=self.targets["post_status"],
+                BENCH_STATUSES=",".join(self.targets["post_statuses"]),
                 BENCH_TODAY=datetime.date.today().isoformat(),
             )
             first = POST_TARGETS.read_text().split()[0]
@@ -545,15 +550,20 @@ class Bench:
         )
 
     def write_post_targets(self):
-        """The commitments the POST may write to: outside the measured filter
-        (another status) and not the detail, posted with a status that keeps
-        them outside, so the writes leave the reads' rows and ETag alone."""
-        ids = self.query(
-            "SELECT id FROM commitments_commitment WHERE status <> %s AND id <> %s "
-            "ORDER BY id",
+        """The commitments the POST may write to, each with its status: outside
+        the measured filter (another status) and not the detail, posted with a
+        status that keeps them outside, so the writes leave the reads' rows and
+        ETag alone. bench/post.lua gives each POST the other of two statuses
+        than the commitment has, so every POST changes the status (its UPDATE,
+        the history records) at both sizes: posting one status throughout, the
+        1,000 commitments soon all had it and their POSTs wrote less than those
+        at 100,000. Written again before each round, as the statuses move."""
+        rows = self.query(
+            "SELECT id, status FROM commitments_commitment "
+            "WHERE status <> %s AND id <> %s ORDER BY id",
             [self.targets["status"], self.targets["detail"]],
         )
-        POST_TARGETS.write_text("\n".join(str(row[0]) for row in ids) + "\n")
+        POST_TARGETS.write_text("".join(f"{id} {status}\n" for id, status in rows))
 
     def cursor_path(self, query, deep):
         """About as deep as the deep page, by keyset, when the API offers
@@ -751,7 +761,7 @@ class Bench:
                 data=json.dumps(
                     {
                         "reported_on": self.env["BENCH_TODAY"],
-                        "status": self.env["BENCH_STATUS"],
+                        "status": self.targets["post_statuses"][0],
                         "summary": "Benchmark: checked by hand.",
                         "source_url": "https://www.example.gov/bench",
                     }
@@ -790,6 +800,8 @@ class Bench:
             command += ["--header", f"{header}: {value}"]
         if script:
             command += ["--script", str(script)]
+        if script == POST_SCRIPT:
+            self.write_post_targets()
         log_file = RESULTS / "gunicorn.log"
         started = log_file.stat().st_size
         completed = subprocess.run(

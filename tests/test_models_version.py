@@ -38,3 +38,12 @@ def test_progress_that_leaves_the_status_as_it_was_does_not_write_it(db):
     ProgressUpdateFactory(commitment=commitment, status="in_progress")
     ProgressUpdateFactory(commitment=commitment, status="in_progress")
     assert Commitment.objects.get(pk=commitment.pk).version == 2
+
+
+def test_the_history_manager_class_is_built_once(db):
+    # simple_history builds it on every read of `history`, as every save that
+    # records history does (commitments.models.HistoryManagerBuiltOnce).
+    commitment = CommitmentFactory()
+    assert type(Commitment.history) is type(Commitment.history)
+    assert type(commitment.history) is type(Commitment.history)
+    assert commitment.history.count() == 1
