@@ -3,6 +3,7 @@
 Command-line options override these: `bin/start --bind 127.0.0.1:8001`.
 """
 
+import gc
 import os
 
 
@@ -33,8 +34,12 @@ timeout = env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Recycle each worker after this many requests (plus a random jitter so they do
 # not all restart at once), bounding the damage of any slow leak. 0 turns it off.
-max_requests = env_int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# A new worker opens a new database connection, whose PostgreSQL backend starts
+# with cold caches, so each recycle slows the requests around it: at 1,000 a busy
+# worker (700 requests a second in the benchmark) was replaced every second or
+# two, and the benchmark's p99 suffered (README "Tails").
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 10000)
+max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
 # Load Django, the middleware and the URLconf (its views and serializers) once in
 # the master, before forking: a worker, the first or one that replaces a recycled
 # one, then serves its first request at once instead of loading them on it (the
@@ -56,6 +61,13 @@ def when_ready(server):
     # Imports every view module and builds the URL patterns' lookup tables.
     get_resolver().reverse_dict  # noqa: B018
     connections.close_all()
+    # Everything loaded so far lives as long as the process: moved out of the
+    # garbage collector's reach, so that a worker's collections do not walk it.
+    # Walking it writes to every object's header, and each page written is then
+    # copied from the master's (copy-on-write), tens of milliseconds for a new
+    # worker in the middle of serving (the benchmark's tails, README "Tails"; the
+    # practice the gc module's documentation gives for fork without exec).
+    gc.freeze()
 
 
 # Django's tracker.middleware writes one access line per request, with its id.

@@ -1,5 +1,6 @@
 """gunicorn.conf.py: the WSGI server's settings come from the environment."""
 
+import gc
 import runpy
 import types
 
@@ -66,8 +67,8 @@ def test_defaults_serve_the_project_on_loopback(monkeypatch):
     assert config.bind == ["127.0.0.1:8000"]
     assert config.workers == 2
     assert config.timeout == 30
-    assert config.max_requests == 1000
-    assert config.max_requests_jitter == 100
+    assert config.max_requests == 10000
+    assert config.max_requests_jitter == 1000
     # The Django middleware writes the access log, with request ids.
     assert config.accesslog is None
     assert config.errorlog == "-"
@@ -106,6 +107,20 @@ def test_the_master_loads_the_urls_and_leaves_no_database_connection_open():
     connections["default"].ensure_connection()
     assert connections["default"].connection is not None
 
+    try:
+        when_ready(server)
+
+        assert all(c.connection is None for c in connections.all())
+        # What it loaded is out of the workers' collections.
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_without_preloading_the_master_freezes_nothing():
+    when_ready = runpy.run_path(str(CONF))["when_ready"]
+    server = types.SimpleNamespace(cfg=types.SimpleNamespace(preload_app=False))
+
     when_ready(server)
 
-    assert all(c.connection is None for c in connections.all())
+    assert gc.get_freeze_count() == 0
