@@ -34,10 +34,11 @@ timeout = env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Recycle each worker after this many requests (plus a random jitter so they do
 # not all restart at once), bounding the damage of any slow leak. 0 turns it off.
-# A new worker opens a new database connection, whose PostgreSQL backend starts
-# with cold caches, so each recycle slows the requests around it: at 1,000 a busy
-# worker (700 requests a second in the benchmark) was replaced every second or
-# two, and the benchmark's p99 suffered (README "Tails").
+# Each recycle costs the requests around it: a new worker opens a new database
+# connection, whose PostgreSQL backend starts with cold caches, while the old one
+# tears down. At 1,000, the benchmark's two workers (1,200 to 2,500 cached reads
+# a second between them) were replaced every second or so, and its p99 suffered
+# (README "Tails"); 10,000 still bounds a leak, ten times more loosely.
 max_requests = env_int("GUNICORN_MAX_REQUESTS", 10000)
 max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
 # Load Django, the middleware and the URLconf (its views and serializers) once in
@@ -61,12 +62,14 @@ def when_ready(server):
     # Imports every view module and builds the URL patterns' lookup tables.
     get_resolver().reverse_dict  # noqa: B018
     connections.close_all()
-    # Everything loaded so far lives as long as the process: moved out of the
-    # garbage collector's reach, so that a worker's collections do not walk it.
-    # Walking it writes to every object's header, and each page written is then
-    # copied from the master's (copy-on-write), tens of milliseconds for a new
-    # worker in the middle of serving (the benchmark's tails, README "Tails"; the
-    # practice the gc module's documentation gives for fork without exec).
+    # What was loaded lives as long as the process: collected once, then moved
+    # out of the garbage collector's reach (gc.freeze), so that a worker's full
+    # collections do not walk it. Walking it writes to each object's header, so
+    # every page it lies on is copied from the master's (copy-on-write) while the
+    # worker serves, and is no longer shared. The gc module's documentation gives
+    # this for a fork without exec; in the benchmark it took the spikes of 70 to
+    # 160 ms out of the cached reads' p99 (README "Tails").
+    gc.collect()
     gc.freeze()
 
 

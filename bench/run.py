@@ -553,17 +553,18 @@ class Bench:
         """The commitments the POST may write to, each with its status: outside
         the measured filter (another status) and not the detail, posted with a
         status that keeps them outside, so the writes leave the reads' rows and
-        ETag alone. bench/post.lua gives each POST the other of two statuses
-        than the commitment has, so every POST changes the status (its UPDATE,
-        the history records) at both sizes: posting one status throughout, the
-        1,000 commitments soon all had it and their POSTs wrote less than those
-        at 100,000. Written again before each round, as the statuses move."""
+        ETag alone. bench/post.lua gives each POST whichever of two statuses
+        the commitment does not have, so every POST changes the status (its
+        UPDATE, the history records) at both sizes: posting one status
+        throughout, the 1,000 commitments soon all had it and their POSTs wrote
+        less than those at 100,000. Written again before each round, as the
+        statuses move (post.lua keeps them in its one thread's state)."""
         rows = self.query(
             "SELECT id, status FROM commitments_commitment "
             "WHERE status <> %s AND id <> %s ORDER BY id",
             [self.targets["status"], self.targets["detail"]],
         )
-        POST_TARGETS.write_text("".join(f"{id} {status}\n" for id, status in rows))
+        POST_TARGETS.write_text("".join(f"{pk} {status}\n" for pk, status in rows))
 
     def cursor_path(self, query, deep):
         """About as deep as the deep page, by keyset, when the API offers
@@ -755,27 +756,7 @@ class Bench:
         """One request by hand first: wrk would count a wrong answer as a fast
         one."""
         if script == POST_SCRIPT:
-            request = urllib.request.Request(
-                self.url(path),
-                method="POST",
-                data=json.dumps(
-                    {
-                        "reported_on": self.env["BENCH_TODAY"],
-                        "status": self.targets["post_statuses"][0],
-                        "summary": "Benchmark: checked by hand.",
-                        "source_url": "https://www.example.gov/bench",
-                    }
-                ).encode(),
-                headers={
-                    "Content-Type": "application/json",
-                    "Authorization": f"Token {self.token}",
-                },
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=30) as response:
-                    status, body = response.status, response.read()
-            except urllib.error.HTTPError as error:
-                status, body = error.code, error.read()
+            status, body = self.post_progress(path, self.targets["post_statuses"][0])
         else:
             status, _, body = self.fetch(path, headers)
         if status != expected:
@@ -975,7 +956,13 @@ class Bench:
             )
             for number in range(self.args.mixed_reads):
                 if number % READS_PER_WRITE == 0:
-                    self.post_progress(port, detail, statuses[writes % 2])
+                    written, _ = self.post_progress(
+                        f"/api/v1/commitments/{detail}/updates/",
+                        statuses[writes % 2],
+                        port,
+                    )
+                    if written != 201:
+                        sys.exit(f"The mixed round's write answered {written}")
                     writes += 1
                 name, path = reads[number % len(reads)]
                 started = time.perf_counter()
@@ -1003,15 +990,18 @@ class Bench:
             "p99": 1000 * timings[int(len(timings) * 0.99)],
         }
 
-    def post_progress(self, port, commitment, status):
+    def post_progress(self, path, status, port=None):
+        """A progress update with this status, POSTed to `path` (a commitment's
+        updates) on the measured server or the one on `port`, as bench/post.lua
+        writes them: (status code, body)."""
         request = urllib.request.Request(
-            self.url(f"/api/v1/commitments/{commitment}/updates/", port),
+            self.url(path, port),
             method="POST",
             data=json.dumps(
                 {
                     "reported_on": datetime.date.today().isoformat(),
                     "status": status,
-                    "summary": "Benchmark: the mixed round's write.",
+                    "summary": "Benchmark: work continued.",
                     "source_url": "https://www.example.gov/bench",
                 }
             ).encode(),
@@ -1020,9 +1010,11 @@ class Bench:
                 "Authorization": f"Token {self.token}",
             },
         )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            if response.status != 201:
-                sys.exit(f"The mixed round's write answered {response.status}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
 
     def check_read(self, database, name, body):
         """What is wrong with this answer, given the database now, or None."""

@@ -931,8 +931,8 @@ class Commitment(LoadedValues, StoredValues):
         indexes = [
             # Filters by status (list, summary) and the ordering by status.
             models.Index(fields=["status", "id"], name="commitment_status_idx"),
-            # Filters by status and agency (agencies_q), counted from the index
-            # alone: COUNT(*) reads no row (migration 0017).
+            # Filters by status and agency (agencies_q): PostgreSQL counts them
+            # from the index, not the table (migration 0017).
             models.Index(
                 fields=["status", "lead_agency", "id"],
                 name="commitment_status_lead_idx",

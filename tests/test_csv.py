@@ -40,6 +40,8 @@ HEADER = [
 SITE = "/commitments.csv"
 API = "/api/v1/commitments/?format=csv"
 BOTH = pytest.mark.parametrize("endpoint", [SITE, API], ids=["site", "api"])
+# On PostgreSQL an export first sets how its transaction plans (EXPORT_PLANNING).
+PLANNING = 1 if connection.vendor == "postgresql" else 0
 
 
 def url(endpoint, query=""):
@@ -197,10 +199,11 @@ def test_site_csv_costs_the_same_queries_whatever_its_size(
 ):
     build_announcement(extra_commitments=extra_commitments)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2 + PLANNING):
         # Outside the request's transaction (so no SAVEPOINT): the rows are read
         # in a transaction of their own, begun in the view.
         # 1. the data version, for the ETag (no row is read for it)
+        # (PostgreSQL: the export's planning, EXPORT_PLANNING)
         # 2. the commitments, overdue, late and latest update, with announcement
         #    and lead agency, the first of them read in the view, the rest
         #    streamed as the response is sent
@@ -219,11 +222,12 @@ def test_api_csv_costs_the_same_queries_whatever_its_size(
 ):
     build_announcement(extra_commitments=extra_commitments)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(5 + PLANNING):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the agency filter's agency, by its slug
         # 3. the data version, for the ETag (no row is read for it)
         # 4. RELEASE SAVEPOINT
+        # (PostgreSQL: the export's planning, EXPORT_PLANNING)
         # 5. the commitments, overdue, late and latest update, with announcement
         #    and lead agency, streamed as the response is sent (no JSON page)
         response = client.get(url(API, "agency=doj&status=not_rated"))
@@ -233,6 +237,28 @@ def test_api_csv_costs_the_same_queries_whatever_its_size(
     assert [row["title"] for row in rows] == [
         "Fully participate in the Federal Commission on School Safety"
     ] + [f"Extra commitment {n}" for n in range(extra_commitments)]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the planner's settings are PostgreSQL's"
+)
+@BOTH
+def test_postgresql_plans_an_export_for_every_row_and_without_jit(client, endpoint):
+    build_announcement()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert cursor.fetchone() == ("0.1",)
+
+    content(client.get(endpoint))
+
+    # Set for the export's transaction, which is the test's here.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        fraction = cursor.fetchone()
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()
+    assert fraction == ("1",)
+    assert jit == ("off",)
 
 
 def test_api_format_csv_is_for_the_list_only(client):

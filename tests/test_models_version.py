@@ -1,6 +1,8 @@
 """Every write to a commitment changes its version and leaves a historical record."""
 
-from commitments.models import Commitment
+import pytest
+
+from commitments.models import Agency, Announcement, Commitment, ProgressUpdate, Topic
 from tests.factories import CommitmentFactory, ProgressUpdateFactory
 
 
@@ -40,10 +42,16 @@ def test_progress_that_leaves_the_status_as_it_was_does_not_write_it(db):
     assert Commitment.objects.get(pk=commitment.pk).version == 2
 
 
-def test_the_history_manager_class_is_built_once(db):
+@pytest.mark.parametrize(
+    "model", [Agency, Topic, Announcement, Commitment, ProgressUpdate]
+)
+def test_the_history_manager_class_is_built_once(db, model):
     # simple_history builds it on every read of `history`, as every save that
-    # records history does (commitments.models.HistoryManagerBuiltOnce).
+    # records history does (commitments.models.AuditHistory).
+    assert type(model.history) is type(model.history)
+
+
+def test_an_instances_history_manager_shares_the_class_and_reads_its_records(db):
     commitment = CommitmentFactory()
-    assert type(Commitment.history) is type(Commitment.history)
     assert type(commitment.history) is type(Commitment.history)
     assert commitment.history.count() == 1

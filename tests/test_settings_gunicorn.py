@@ -99,28 +99,35 @@ def test_the_application_is_loaded_before_forking_unless_turned_off(monkeypatch)
     assert load(monkeypatch, GUNICORN_PRELOAD="false").preload_app is False
 
 
+@pytest.fixture
+def frozen_before():
+    """How many objects were frozen before the test; whatever the test froze is
+    unfrozen after it, so the tests that follow in the process see none of it."""
+    before = gc.get_freeze_count()
+    yield before
+    if gc.get_freeze_count() != before:
+        gc.unfreeze()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_master_loads_the_urls_and_leaves_no_database_connection_open():
+def test_the_master_loads_the_urls_closes_connections_and_freezes(frozen_before):
     when_ready = runpy.run_path(str(CONF))["when_ready"]
     server = types.SimpleNamespace(cfg=types.SimpleNamespace(preload_app=True))
     # Open, as a master's would be had anything read the database while loading.
     connections["default"].ensure_connection()
     assert connections["default"].connection is not None
 
-    try:
-        when_ready(server)
+    when_ready(server)
 
-        assert all(c.connection is None for c in connections.all())
-        # What it loaded is out of the workers' collections.
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
+    assert all(c.connection is None for c in connections.all())
+    # What it loaded is out of the workers' garbage collections.
+    assert gc.get_freeze_count() > frozen_before
 
 
-def test_without_preloading_the_master_freezes_nothing():
+def test_without_preloading_the_master_freezes_nothing(frozen_before):
     when_ready = runpy.run_path(str(CONF))["when_ready"]
     server = types.SimpleNamespace(cfg=types.SimpleNamespace(preload_app=False))
 
     when_ready(server)
 
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == frozen_before
