@@ -10,7 +10,8 @@ production settings (DEBUG off, a SECRET_KEY made for the run), drives each requ
 with wrk, and prints req/s, p50 and p99 per request as the median of several
 rounds, each as a ratio to the baseline (bench/views.py: the same first list page
 assembled as JSON by one SQL statement), with what the server's log says of the
-same rounds (time inside Django, response-cache misses, worker boots). It times
+same rounds (time inside Django, response-cache misses, worker boots) and how
+much of them PostgreSQL spent autovacuuming. It times
 the CSV export of every commitment against PostgreSQL's COPY of the same query,
 with the workers' memory, and runs a mixed round of reads checked against the
 database between writes. Then it adds data up to the large size and measures
@@ -785,31 +786,47 @@ class Bench:
             self.write_post_targets()
         log_file = RESULTS / "gunicorn.log"
         started = log_file.stat().st_size
-        completed = subprocess.run(
-            [*command, self.url(path)],
-            capture_output=True,
-            text=True,
-            env=self.env,
-            timeout=duration + 30,
-        )
+        with AutovacuumSampler(self.database_url) as vacuum:
+            completed = subprocess.run(
+                [*command, self.url(path)],
+                capture_output=True,
+                text=True,
+                env=self.env,
+                timeout=duration + 30,
+            )
         if completed.returncode:
             sys.exit(f"wrk failed: {completed.stderr}")
         window = (started, settled_size(log_file))
-        return parse_wrk(completed.stdout) | {"window": window}
+        return parse_wrk(completed.stdout) | {
+            "window": window,
+            "autovacuum": vacuum.busy(),
+        }
 
     def measure(self, size):
         self.choose_targets()
         scenarios = self.scenarios(size)
         for scenario in scenarios:
             self.verify(*scenario)
-        log(f"Warming up ({len(scenarios)} requests, 1 s each)")
-        for _name, path, headers, script, _ in scenarios:
-            self.wrk(path, headers, script, 1)
         rounds = {name: [] for name, *_ in scenarios}
-        for number in range(1, self.args.rounds + 1):
-            log(f"Round {number} of {self.args.rounds}")
-            for name, path, headers, script, _ in scenarios:
-                rounds[name].append(self.wrk(path, headers, script, self.args.duration))
+        # The reads' rounds first, then the writes': a write changes the data
+        # version, so the read after it misses the response cache, and the
+        # reads would start every round recomputing (a miss of the `as_of` list
+        # takes 200 ms at 100,000). The reads are measured on a database nobody
+        # writes to; reads right after writes are the mixed round's to measure.
+        reads = [scenario for scenario in scenarios if scenario[3] != POST_SCRIPT]
+        writes = [scenario for scenario in scenarios if scenario[3] == POST_SCRIPT]
+        for kind, phase in (("reads", reads), ("writes", writes)):
+            if not phase:
+                continue
+            log(f"Warming up the {kind} ({len(phase)} requests, 1 s each)")
+            for _name, path, headers, script, _ in phase:
+                self.wrk(path, headers, script, 1)
+            for number in range(1, self.args.rounds + 1):
+                log(f"Round {number} of {self.args.rounds} of the {kind}")
+                for name, path, headers, script, _ in phase:
+                    rounds[name].append(
+                        self.wrk(path, headers, script, self.args.duration)
+                    )
         # Offsets are bytes; so is the text read (the log is ASCII).
         log_text = (RESULTS / "gunicorn.log").read_bytes().decode("latin-1")
         self.results[size] = {
@@ -818,6 +835,7 @@ class Bench:
                 for key in ("rps", "p50", "p99")
             }
             | {"errors": sum(r["errors"] for r in runs)}
+            | {"autovacuum": statistics.mean(r["autovacuum"] for r in runs)}
             | server_side(log_text, [r["window"] for r in runs])
             for name, runs in rounds.items()
         }
@@ -1118,8 +1136,9 @@ class Bench:
             "",
             "| request | req/s | p50 ms | p99 ms | req/s ÷ baseline "
             "| p50 ÷ baseline | p99 ÷ p50 | p99 ÷ p50, ÷ baseline's "
-            "| in Django p50 / p99 ms | cache misses / hits | worker boots |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| in Django p50 / p99 ms | cache misses / hits | worker boots "
+            "| autovacuum running |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name, r in results.items():
             errors = f" ({r['errors']} errors)" if r["errors"] else ""
@@ -1134,7 +1153,7 @@ class Bench:
                 f"{r['p50'] / baseline['p50']:.2f} | {r['p99'] / r['p50']:.1f} | "
                 f"{r['p99'] / r['p50'] / tail:.1f} | {inside} | "
                 f"{r.get('misses', 0):,} / {r.get('hits', 0):,} | "
-                f"{r.get('boots', 0)} |"
+                f"{r.get('boots', 0)} | {r.get('autovacuum', 0):.0%} |"
             )
         start, end = self.load_average.get(size, (None, None))
         if start is not None:
@@ -1146,7 +1165,10 @@ class Bench:
                 f"its end ({os.cpu_count()} CPUs). In Django: the durations of the "
                 "server's access lines over the same rounds (without accepting the "
                 "connection, reading the request or waiting for a worker); cache "
-                "misses and hits and worker boots from the same log.",
+                "misses and hits and worker boots from the same log. Autovacuum "
+                "running: the share of the rounds' time (sampled every 0.1 s) "
+                "during which PostgreSQL ran an autovacuum worker, mostly on the "
+                "tables the previous round's POSTs wrote to.",
             ]
         return "\n".join(lines)
 
@@ -1389,6 +1411,46 @@ class MemorySampler:
 
     def before_mb(self):
         return max(self.before.values(), default=0) / 1024
+
+
+class AutovacuumSampler:
+    """Asks PostgreSQL every `every` seconds, from a connection of its own, in a
+    thread until the block ends, whether an autovacuum worker is running (on any
+    database): busy() is the share of the samples that found one. The writes of
+    one round (the POSTs, the mixed round) set autovacuum going on the large
+    tables, and it then shares the CPUs with the next reads: noise the report
+    measures rather than hides."""
+
+    QUERY = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = %s"
+
+    def __init__(self, database_url, every=0.1):
+        self.database_url, self.every = database_url, every
+        self.samples = self.found = 0
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
+
+    def sample(self):
+        connection = psycopg2.connect(self.database_url)
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                while not self.stopped.wait(self.every):
+                    cursor.execute(self.QUERY, ["autovacuum worker"])
+                    self.samples += 1
+                    self.found += cursor.fetchone()[0] > 0
+        finally:
+            connection.close()
+
+    def busy(self):
+        return self.found / self.samples if self.samples else 0.0
 
 
 ACCESS_LINE = re.compile(

@@ -1,7 +1,12 @@
 """bench/run.py reads wrk's report: rates, percentiles in any unit, and failures
 (a wrong answer must not pass for a fast one)."""
 
-from bench.run import parse_wrk, server_side
+import time
+
+import pytest
+from django.db import connection
+
+from bench.run import AutovacuumSampler, parse_wrk, server_side
 
 REPORT = """Running 5s test @ http://127.0.0.1:8000/api/v1/commitments/
   1 threads and 2 connections
@@ -66,3 +71,21 @@ def test_the_servers_log_gives_its_own_times_the_cache_and_the_boots():
     }
     assert split["logged"] == 1
     assert (split["misses"], split["hits"], split["boots"]) == (1, 0, 1)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="autovacuum is PostgreSQL's"
+)
+@pytest.mark.django_db
+def test_the_autovacuum_sampler_asks_postgresql_while_the_round_runs():
+    parameters = connection.get_connection_params()
+    url = (
+        f"postgres://{parameters['user']}@{parameters.get('host') or 'localhost'}:"
+        f"{parameters.get('port') or 5432}/{parameters['dbname']}"
+    )
+    with AutovacuumSampler(url, every=0.01) as vacuum:
+        time.sleep(0.2)
+
+    assert vacuum.samples >= 3
+    assert 0 <= vacuum.found <= vacuum.samples
+    assert vacuum.busy() == vacuum.found / vacuum.samples
