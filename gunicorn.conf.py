@@ -36,9 +36,9 @@ graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # not all restart at once), bounding the damage of any slow leak. 0 turns it off.
 # Each recycle costs the requests around it: a new worker opens a new database
 # connection, whose PostgreSQL backend starts with cold caches, while the old one
-# tears down. At 1,000, the benchmark's two workers (1,200 to 2,500 cached reads
-# a second between them) were replaced every second or so, and its p99 suffered
-# (README "Tails"); 10,000 still bounds a leak, ten times more loosely.
+# tears down. At 1,000, the benchmark's two workers (about 1,250 cached reads a
+# second between them) were each replaced every second or two, and its p99
+# suffered (README "Tails"); 10,000 still bounds a leak, ten times more loosely.
 max_requests = env_int("GUNICORN_MAX_REQUESTS", 10000)
 max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
 # Load Django, the middleware and the URLconf (its views and serializers) once in

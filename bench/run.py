@@ -835,7 +835,7 @@ class Bench:
                 for key in ("rps", "p50", "p99")
             }
             | {"errors": sum(r["errors"] for r in runs)}
-            | {"autovacuum": statistics.mean(r["autovacuum"] for r in runs)}
+            | {"autovacuum": mean_or_none(r["autovacuum"] for r in runs)}
             | server_side(log_text, [r["window"] for r in runs])
             for name, runs in rounds.items()
         }
@@ -1153,7 +1153,7 @@ class Bench:
                 f"{r['p50'] / baseline['p50']:.2f} | {r['p99'] / r['p50']:.1f} | "
                 f"{r['p99'] / r['p50'] / tail:.1f} | {inside} | "
                 f"{r.get('misses', 0):,} / {r.get('hits', 0):,} | "
-                f"{r.get('boots', 0)} | {r.get('autovacuum', 0):.0%} |"
+                f"{r.get('boots', 0)} | {share(r.get('autovacuum'))} |"
             )
         start, end = self.load_average.get(size, (None, None))
         if start is not None:
@@ -1167,8 +1167,8 @@ class Bench:
                 "connection, reading the request or waiting for a worker); cache "
                 "misses and hits and worker boots from the same log. Autovacuum "
                 "running: the share of the rounds' time (sampled every 0.1 s) "
-                "during which PostgreSQL ran an autovacuum worker, mostly on the "
-                "tables the previous round's POSTs wrote to.",
+                "during which PostgreSQL ran an autovacuum worker on any "
+                "database (— when it could not be asked).",
             ]
         return "\n".join(lines)
 
@@ -1415,16 +1415,17 @@ class MemorySampler:
 
 class AutovacuumSampler:
     """Asks PostgreSQL every `every` seconds, from a connection of its own, in a
-    thread until the block ends, whether an autovacuum worker is running (on any
-    database): busy() is the share of the samples that found one. The writes of
-    one round (the POSTs, the mixed round) set autovacuum going on the large
-    tables, and it then shares the CPUs with the next reads: noise the report
-    measures rather than hides."""
+    thread until the block ends, whether a backend of `backend_type` (an
+    autovacuum worker) is running, on any database: busy() is the share of the
+    samples that found one, None if none could be taken. Autovacuum shares the
+    CPUs with the requests measured: noise the report measures rather than
+    hides."""
 
     QUERY = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = %s"
 
-    def __init__(self, database_url, every=0.1):
+    def __init__(self, database_url, every=0.1, backend_type="autovacuum worker"):
         self.database_url, self.every = database_url, every
+        self.backend_type = backend_type
         self.samples = self.found = 0
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.sample, daemon=True)
@@ -1438,19 +1439,24 @@ class AutovacuumSampler:
         self.thread.join()
 
     def sample(self):
-        connection = psycopg2.connect(self.database_url)
+        try:
+            connection = psycopg2.connect(self.database_url)
+        except psycopg2.Error:
+            return  # busy() is then None: not known
         connection.autocommit = True
         try:
             with connection.cursor() as cursor:
                 while not self.stopped.wait(self.every):
-                    cursor.execute(self.QUERY, ["autovacuum worker"])
+                    cursor.execute(self.QUERY, [self.backend_type])
                     self.samples += 1
                     self.found += cursor.fetchone()[0] > 0
+        except psycopg2.Error:
+            pass  # what was sampled stands
         finally:
             connection.close()
 
     def busy(self):
-        return self.found / self.samples if self.samples else 0.0
+        return self.found / self.samples if self.samples else None
 
 
 ACCESS_LINE = re.compile(
@@ -1474,6 +1480,17 @@ def settled_size(path, quiet=0.1, limit=3.0):
             break
         size = now
     return size
+
+
+def mean_or_none(values):
+    """The mean of the values that are not None, or None."""
+    known = [value for value in values if value is not None]
+    return statistics.mean(known) if known else None
+
+
+def share(fraction):
+    """A fraction as a percentage, or — when unknown."""
+    return "—" if fraction is None else f"{fraction:.0%}"
 
 
 def server_side(log_text, windows):

@@ -289,6 +289,9 @@ def csv_chunks(queryset, request):
     with transaction.atomic(using=queryset.db, savepoint=False):
         connection = connections[queryset.db]
         if connection.vendor == "postgresql":
+            # For the transaction (set_config's `true`): the one begun here
+            # when the response streams, or the caller's when there is one
+            # already (a test's), which the settings then outlive.
             with connection.cursor() as cursor:
                 cursor.execute(EXPORT_PLANNING)
         rows = export_rows(queryset, request).iterator(chunk_size=ROWS_PER_CHUNK)

@@ -6,7 +6,7 @@ import time
 import pytest
 from django.db import connection
 
-from bench.run import AutovacuumSampler, parse_wrk, server_side
+from bench.run import AutovacuumSampler, parse_wrk, server_side, share
 
 REPORT = """Running 5s test @ http://127.0.0.1:8000/api/v1/commitments/
   1 threads and 2 connections
@@ -80,12 +80,26 @@ def test_the_servers_log_gives_its_own_times_the_cache_and_the_boots():
 def test_the_autovacuum_sampler_asks_postgresql_while_the_round_runs():
     parameters = connection.get_connection_params()
     url = (
-        f"postgres://{parameters['user']}@{parameters.get('host') or 'localhost'}:"
+        f"postgres://{parameters.get('user') or 'postgres'}@"
+        f"{parameters.get('host') or 'localhost'}:"
         f"{parameters.get('port') or 5432}/{parameters['dbname']}"
     )
-    with AutovacuumSampler(url, every=0.01) as vacuum:
+    # Asked of its own kind of backend, it finds one every time: its own.
+    with AutovacuumSampler(url, every=0.01, backend_type="client backend") as own:
+        time.sleep(0.2)
+    with AutovacuumSampler(url, every=0.01, backend_type="no such kind") as none:
         time.sleep(0.2)
 
-    assert vacuum.samples >= 3
-    assert 0 <= vacuum.found <= vacuum.samples
-    assert vacuum.busy() == vacuum.found / vacuum.samples
+    assert own.samples >= 3
+    assert own.busy() == 1.0
+    assert none.samples >= 3
+    assert none.busy() == 0.0
+
+
+def test_a_sampler_that_could_not_ask_reports_nothing_known():
+    # Port 9 (discard): nothing answers there as PostgreSQL.
+    with AutovacuumSampler("postgres://nobody@127.0.0.1:9/none", every=0.01) as vacuum:
+        time.sleep(0.05)
+
+    assert vacuum.busy() is None
+    assert share(vacuum.busy()) == "—"

@@ -101,8 +101,9 @@ def test_the_application_is_loaded_before_forking_unless_turned_off(monkeypatch)
 
 @pytest.fixture
 def frozen_before():
-    """How many objects were frozen before the test; whatever the test froze is
-    unfrozen after it, so the tests that follow in the process see none of it."""
+    """How many objects were frozen before the test (none, in this suite); if the
+    test froze any, all are unfrozen after it, so the tests that follow in the
+    process see none of it."""
     before = gc.get_freeze_count()
     yield before
     if gc.get_freeze_count() != before:
