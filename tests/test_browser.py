@@ -374,6 +374,8 @@ def test_a_reader_filters_the_list_with_the_form_and_opens_an_agency(
     browser, live_server, transactional_db
 ):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     load_demo_data()
     use_width(browser, "desktop")
@@ -384,6 +386,9 @@ def test_a_reader_filters_the_list_with_the_form_and_opens_an_agency(
         By.CSS_SELECTOR, "input[name=status][value=in_progress]"
     ).click()
     browser.find_element(By.CSS_SELECTOR, "input[name=q]").send_keys("the\n")
+    # Enter submits the form; the browser loads the filtered list in its own
+    # time (seen in CI under load: the old URL still there when asked at once).
+    WebDriverWait(browser, 20).until(expected_conditions.url_contains("q=the"))
 
     assert "status=in_progress" in browser.current_url
     assert "q=the" in browser.current_url
