@@ -72,6 +72,24 @@ def browser(tmp_path):
     driver.quit()
 
 
+def follow(browser, element):
+    """Click `element`, a link or a submit button, and wait until the page it
+    leads to has loaded: click() may return while the browser is still loading
+    it, and the next look would then find the old page (seen in CI on a loaded
+    machine)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait = WebDriverWait(browser, 20)
+    wait.until(expected_conditions.staleness_of(page))
+    wait.until(
+        lambda driver: driver.execute_script("return document.readyState") == "complete"
+    )
+
+
 def use_width(driver, label):
     """Lay pages out as a screen this wide does (a phone's viewport for "phone")."""
     width = WIDTHS[label]
@@ -196,7 +214,7 @@ def test_a_reader_goes_from_a_count_to_a_commitment_and_its_announcement(
     counts = browser.find_elements(By.CSS_SELECTOR, ".meter-legend a")
     count = next(link for link in counts if not link.text.endswith(": 0"))
     label_text, number = count.text.rsplit(": ", 1)
-    count.click()
+    follow(browser, count)
     assert "announcement=" in browser.current_url
     assert "status=" in browser.current_url
     summary = browser.find_element(By.ID, "results").text
@@ -209,7 +227,7 @@ def test_a_reader_goes_from_a_count_to_a_commitment_and_its_announcement(
     ).get_attribute("value") == (announcement.slug)
     check_page(browser, "02-list-from-a-count", label)
 
-    browser.find_element(By.CSS_SELECTOR, "table.commitments th a").click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "table.commitments th a"))
     heading = browser.find_element(By.TAG_NAME, "h1")
     # Status, due date and overdue state come before the quote.
     status_line = browser.find_element(By.CSS_SELECTOR, ".status-line")
@@ -223,7 +241,7 @@ def test_a_reader_goes_from_a_count_to_a_commitment_and_its_announcement(
     check_page(browser, "03-commitment", label)
 
     crumbs = browser.find_element(By.CSS_SELECTOR, ".breadcrumbs")
-    crumbs.find_element(By.LINK_TEXT, announcement.title).click()
+    follow(browser, crumbs.find_element(By.LINK_TEXT, announcement.title))
     assert browser.find_element(By.TAG_NAME, "h1").text == announcement.title
     jump = browser.find_element(By.LINK_TEXT, "Jump to its commitments")
     assert top(jump) < top(browser.find_element(By.ID, "text-heading"))
@@ -309,7 +327,7 @@ def test_an_editor_signs_in_adds_progress_and_finds_it_on_the_public_page(
     WebDriverWait(browser, 20).until(
         expected_conditions.presence_of_element_located((By.LINK_TEXT, "Commitments"))
     )
-    browser.find_element(By.LINK_TEXT, "Commitments").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "Commitments"))
     overdue_cells = browser.find_elements(By.CSS_SELECTOR, "td.field-overdue_marker")
     assert {cell.text for cell in overdue_cells} == {"Overdue", "No"}
     # Overdue in words, on red; not overdue in plain words.
@@ -323,7 +341,7 @@ def test_an_editor_signs_in_adds_progress_and_finds_it_on_the_public_page(
     screenshot(browser, "11-admin-list", label)
 
     add = f"a[href='/admin/commitments/commitment/{commitment.pk}/progress/']"
-    browser.find_element(By.CSS_SELECTOR, add).click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, add))
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Add progress to")
     reported_on = browser.find_element(By.ID, "id_reported_on")
     reported_on.clear()
@@ -336,7 +354,7 @@ def test_an_editor_signs_in_adds_progress_and_finds_it_on_the_public_page(
     if label == "phone":
         assert_nothing_off_screen(browser, "admin add progress")
     screenshot(browser, "12-admin-add-progress", label)
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit]"))
 
     message = browser.find_element(By.CSS_SELECTOR, ".messagelist").text
     assert message.startswith("Progress update of 2024-01-15 added to")
@@ -352,7 +370,7 @@ def test_an_editor_signs_in_adds_progress_and_finds_it_on_the_public_page(
         )
     screenshot(browser, "13-admin-saved", label)
 
-    browser.find_element(By.LINK_TEXT, "See it on the public page").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "See it on the public page"))
     status = browser.find_element(By.CSS_SELECTOR, ".status-line .status")
     assert status.text == "Stalled"
     newest = browser.find_element(By.CSS_SELECTOR, "ol.timeline > li")
@@ -362,7 +380,7 @@ def test_an_editor_signs_in_adds_progress_and_finds_it_on_the_public_page(
     check_page(browser, "14-public-page-with-the-progress", label)
 
     # Its overdue part: status, due date and how overdue, right under the title.
-    browser.find_element(By.LINK_TEXT, overdue.title).click()
+    follow(browser, browser.find_element(By.LINK_TEXT, overdue.title))
     status_line = browser.find_element(By.CSS_SELECTOR, ".status-line")
     assert "Overdue" in status_line.text
     assert "Due 10 June 2018: overdue by" in status_line.text
@@ -381,7 +399,7 @@ def test_a_reader_filters_the_list_with_the_form_and_opens_an_agency(
     use_width(browser, "desktop")
 
     browser.get(live_server.url + "/")
-    browser.find_element(By.LINK_TEXT, "All commitments").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "All commitments"))
     browser.find_element(
         By.CSS_SELECTOR, "input[name=status][value=in_progress]"
     ).click()
@@ -401,11 +419,11 @@ def test_a_reader_filters_the_list_with_the_form_and_opens_an_agency(
     assert {status.text for status in statuses} == {"In progress"}
     assert_accessible(browser, "list")
 
-    browser.find_element(By.CSS_SELECTOR, "table.commitments td a").click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "table.commitments td a"))
     assert browser.find_element(By.ID, "scorecard-heading").text == "Scorecard"
     assert_accessible(browser, "agency")
 
-    browser.find_element(By.LINK_TEXT, "Statuses & method").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "Statuses & method"))
     assert_accessible(browser, "method")
 
 
