@@ -98,6 +98,7 @@ class Server:
     loopback port, writing with a maintainer's API token."""
 
     def __init__(self, workers, log_path, token):
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -123,9 +124,15 @@ class Server:
             )
 
     def wait_until_healthy(self, timeout=30):
+        """Until it answers and all its workers run: gunicorn forks them one at
+        a time, with a random pause of up to 0.1 s between them, so the first
+        may answer before the last is there."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if get_status(self.url + "/healthz") == 200:
+            if (
+                get_status(self.url + "/healthz") == 200
+                and len(self.worker_pids()) == self.workers
+            ):
                 return
             time.sleep(0.2)
         raise AssertionError(f"gunicorn did not start:\n{self.log()}")
