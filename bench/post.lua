@@ -1,9 +1,11 @@
 -- wrk script for the progress POST of bench/run.py: each request adds an update to
 -- a random commitment from BENCH_IDS (a file of "id status" lines: commitments
--- outside the measured list filter), with the other of the two statuses in
--- BENCH_STATUSES than the one it has, so every POST changes the status (the same
+-- outside the measured list filter), with whichever of the two statuses in
+-- BENCH_STATUSES it does not have, so every POST changes the status (the same
 -- work at every size) and keeps the commitment outside the filter; the writes
 -- leave the rows the reads measure alone and rarely queue for the same row lock.
+-- The statuses are kept in this script's state, so wrk runs it in one thread;
+-- bench/run.py writes BENCH_IDS afresh before each round.
 local ids, statuses = {}, {}
 for line in io.lines(os.getenv("BENCH_IDS")) do
   local id, status = line:match("^(%d+) (%S+)$")

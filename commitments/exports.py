@@ -194,9 +194,9 @@ def export_rows(queryset, request):
     query whatever the number of rows, as of the queryset's day when it has
     one. The database writes every value as the CSV shows it (labels, dates,
     booleans, the formula apostrophe, the permalink, absolute from `request`),
-    so the rows go to the csv module as they come: formatting them in Python
-    cost more than the database's whole work (bench/run.py times the export
-    against COPY of this query). The permalink is NULL where a slug needs
+    so the rows become CSV lines as they come (_csv_text): formatting them in
+    Python cost more than the database's whole work (bench/run.py times the
+    export against COPY of this query). The permalink is NULL where a slug needs
     quoting (csv_chunks makes it)."""
     columns = {
         "title": _text("title"),
