@@ -6,6 +6,7 @@ does not exist, is refused by name rather than silently ignored."""
 
 import copy
 import datetime
+from collections.abc import Mapping
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
@@ -16,8 +17,8 @@ from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.fields import empty
-from rest_framework.relations import MANY_RELATION_KWARGS
+from rest_framework.fields import Field, SkipField, empty
+from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject, RelatedField
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 
@@ -206,6 +207,20 @@ class IdentityURLField(serializers.HyperlinkedIdentityField):
         return f"{cached[1]}{key}{cached[2]}"
 
 
+def reads_one_attribute(field):
+    """Whether DRF gets this field's value by reading one attribute of the
+    instance: a source without dots, and Field's own get_attribute (a related
+    field's too, unless it reads the key alone)."""
+    get_attribute = type(field).get_attribute
+    return len(field.source_attrs) == 1 and (
+        get_attribute is Field.get_attribute
+        or (
+            get_attribute is RelatedField.get_attribute
+            and not field.use_pk_only_optimization()
+        )
+    )
+
+
 # DRF's ModelSerializer, cheaper per request and per row, for the lists: its
 # fields are built from Meta once per class (DRF reads the model again for every
 # instance, and a list request builds four), the readable ones are listed once
@@ -227,6 +242,44 @@ class ModelSerializer(serializers.ModelSerializer):
     @cached_property
     def _readable_fields(self):
         return [field for field in self.fields.values() if not field.write_only]
+
+    @cached_property
+    def _readings(self):
+        # Each readable field, with the one attribute DRF would read for it
+        # (fields.get_attribute: no dotted source), or None where its own
+        # get_attribute does more.
+        return [
+            (field, field.source_attrs[0] if reads_one_attribute(field) else None)
+            for field in self._readable_fields
+        ]
+
+    def to_representation(self, instance):
+        # DRF's Serializer.to_representation, reading a plain attribute directly:
+        # its get_attribute tests every value for a mapping and a callable, at
+        # every field of every row. Whatever is not plainly an attribute value (a
+        # callable, an error, a mapping) goes through the field's get_attribute.
+        if isinstance(instance, Mapping):
+            return super().to_representation(instance)
+        ret = {}
+        for field, name in self._readings:
+            try:
+                if name is None:
+                    raise AttributeError(name)
+                attribute = getattr(instance, name)
+                if callable(attribute):
+                    raise AttributeError(name)
+            except Exception:
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
+                if isinstance(attribute, PKOnlyObject) and attribute.pk is None:
+                    attribute = None
+            if attribute is None:
+                ret[field.field_name] = None
+            else:
+                ret[field.field_name] = field.to_representation(attribute)
+        return ret
 
 
 class StrictModelSerializer(RefusesUnknownFields, ModelSerializer):
@@ -610,25 +663,15 @@ class CommitmentSerializer(StrictModelSerializer):
             return bool(commitment.late)
         return commitment.is_late
 
-    @staticmethod
-    def latest_of(commitment):
-        """The update the status follows. The viewset prefetches it into
-        `latest_updates`; a lone instance (after a write) asks the database,
-        once."""
-        if not hasattr(commitment, "latest_updates"):
-            latest = commitment.latest_progress()
-            commitment.latest_updates = [latest] if latest else []
-        return commitment.latest_updates[0] if commitment.latest_updates else None
-
     @extend_schema_field(ProgressUpdateSerializer(allow_null=True))
     def get_latest_update(self, commitment):
-        latest = self.latest_of(commitment)
+        latest = commitment.latest_update
         if latest is None:
             return None
         return self.latest_update_serializer.to_representation(latest)
 
     def get_status_as_of(self, commitment) -> datetime.date | None:
-        return commitment.status_as_of(self.latest_of(commitment))
+        return commitment.status_as_of(commitment.latest_update)
 
     @cached_property
     def latest_update_serializer(self):

@@ -244,11 +244,7 @@ class CommitmentViewSet(
             api.prefetched(
                 "supporting_agencies", Agency.objects.order_by("name", "id")
             ),
-            Prefetch(
-                "updates",
-                progress_updates().latest_of_each(day),
-                to_attr="latest_updates",
-            ),
+            Prefetch("latest_update", progress_updates()),
             api.prefetched(
                 "deadline_changes",
                 DeadlineChange.objects.known_by(day).select_related("author"),

@@ -1,0 +1,103 @@
+"""The API's ModelSerializer reads a plain attribute directly instead of through
+DRF's generic get_attribute (commitments/api/serializers.py): what it gives must
+be what DRF's own Serializer.to_representation gives, for every serializer over
+the demo data and for the cases the generic path handles (a callable, a default,
+a missing related object, a mapping)."""
+
+import pytest
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.management import call_command
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from commitments.api import serializers as api
+from commitments.api.views import CommitmentViewSet, progress_updates
+from commitments.models import (
+    Agency,
+    Announcement,
+    ChangeEntry,
+    Commitment,
+    DeadlineChange,
+    Topic,
+)
+
+
+def drf(serializer, instance):
+    return serializers.Serializer.to_representation(serializer, instance)
+
+
+@pytest.fixture
+def context(db):
+    call_command("loaddata", "doj-2018-03-12", verbosity=0)
+    # A moved deadline: a deadline change and an entry in the changes feed.
+    commitment = Commitment.objects.exclude(due_in_days=None).first()
+    commitment.due_in_days += 10
+    commitment.deadline_change_reason = "Extended by ten days."
+    commitment.save()
+    request = Request(APIRequestFactory().get("/api/v1/", HTTP_HOST="testserver"))
+    return {"request": request}
+
+
+@pytest.mark.parametrize(
+    "serializer_class, rows",
+    [
+        (
+            api.CommitmentSerializer,
+            lambda: CommitmentViewSet.shown(Commitment.objects.all()),
+        ),
+        (api.ProgressUpdateSerializer, progress_updates),
+        (api.AgencySerializer, Agency.objects.all),
+        (api.AnnouncementSerializer, Announcement.objects.all),
+        (api.TopicSerializer, Topic.objects.all),
+        (api.DeadlineChangeSerializer, DeadlineChange.objects.all),
+        (api.ChangeEntrySerializer, ChangeEntry.objects.all),
+    ],
+)
+def test_every_serializer_gives_what_drf_gives(context, serializer_class, rows):
+    instances = list(rows())
+    assert instances
+    serializer = serializer_class(context=context)
+    for instance in instances:
+        assert serializer.to_representation(instance) == drf(serializer, instance)
+
+
+class Missing:
+    """An object whose related row does not exist, as a reverse one-to-one
+    raises it."""
+
+    name = "Named"
+    slug = "named"
+
+    @property
+    def abbreviation(self):
+        raise ObjectDoesNotExist
+
+    def level(self):
+        return "federal"
+
+
+class Probe(api.ModelSerializer):
+    abbreviation = serializers.CharField(read_only=True)
+    level = serializers.CharField(read_only=True)
+    parent = serializers.CharField(read_only=True, default="none")
+
+    class Meta:
+        model = Agency
+        fields = ["slug", "name", "abbreviation", "level", "parent"]
+
+
+def test_the_generic_cases_read_as_drf_reads_them():
+    serializer = Probe()
+    expected = {
+        "slug": "named",
+        "name": "Named",
+        "abbreviation": None,
+        "level": "federal",
+        "parent": "none",
+    }
+    assert serializer.to_representation(Missing()) == expected
+    assert drf(serializer, Missing()) == expected
+    mapping = {"slug": "s", "name": "n", "abbreviation": "a", "level": "l"}
+    assert serializer.to_representation(mapping) == drf(serializer, mapping)
+    assert serializer.to_representation(mapping)["parent"] == "none"

@@ -1,0 +1,85 @@
+"""`Commitment.latest_update`: the update the status follows, as of the day the row
+is read at, read alone or prefetched for many commitments in one query; both
+give what `latest_progress()` gives."""
+
+import datetime
+
+from django.db.models import Prefetch
+
+from commitments.models import Commitment, ProgressUpdate, Status
+from tests.factories import CommitmentFactory, ProgressUpdateFactory
+
+
+def day(month, date):
+    return datetime.date(2018, month, date)
+
+
+def timelines():
+    """Commitments whose latest update each rule of the timeline decides: none,
+    the later report, the later entry on the same day, and a retracted latest
+    (the one before it counts); and one whose only update is retracted."""
+    empty = CommitmentFactory()
+    by_report = CommitmentFactory()
+    ProgressUpdateFactory(commitment=by_report, reported_on=day(6, 1))
+    ProgressUpdateFactory(
+        commitment=by_report, reported_on=day(4, 1), status=Status.STALLED
+    )
+    by_entry = CommitmentFactory()
+    ProgressUpdateFactory(commitment=by_entry, reported_on=day(5, 1))
+    ProgressUpdateFactory(
+        commitment=by_entry, reported_on=day(5, 1), status=Status.STALLED
+    )
+    retracted = CommitmentFactory()
+    ProgressUpdateFactory(commitment=retracted, reported_on=day(4, 1))
+    ProgressUpdateFactory(
+        commitment=retracted, reported_on=day(7, 1), status=Status.BROKEN
+    ).retract("Wrong commitment.")
+    only_retracted = CommitmentFactory()
+    ProgressUpdateFactory(commitment=only_retracted).retract("Wrong commitment.")
+    return [empty, by_report, by_entry, retracted, only_retracted]
+
+
+def expected(commitments, as_of=None):
+    return {c.pk: c.latest_progress(as_of) for c in commitments}
+
+
+def test_prefetched_in_one_query_as_latest_progress_gives_it(
+    db, django_assert_num_queries
+):
+    made = timelines()
+    rows = Commitment.objects.filter(pk__in=[c.pk for c in made]).order_by("pk")
+    with django_assert_num_queries(2):
+        found = {c.pk: c.latest_update for c in rows.prefetch_related("latest_update")}
+    assert found == expected(made)
+    assert list(found.values()).count(None) == 2
+
+
+def test_prefetched_as_of_a_day(db, django_assert_num_queries):
+    made = timelines()
+    as_of = Commitment.objects.as_of(day(5, 15)).filter(pk__in=[c.pk for c in made])
+    with django_assert_num_queries(2):
+        found = {c.pk: c.latest_update for c in as_of.prefetch_related("latest_update")}
+    assert found == expected(made, day(5, 15))
+    # By mid-May the report of 1 June had not been made: the one of 1 April holds.
+    assert found[made[1].pk].reported_on == day(4, 1)
+
+
+def test_prefetch_takes_the_queryset_it_is_given(db, django_assert_num_queries):
+    commitment = timelines()[1]
+    updates = ProgressUpdate.objects.select_related("author")
+    row = Commitment.objects.prefetch_related(Prefetch("latest_update", updates)).get(
+        pk=commitment.pk
+    )
+    with django_assert_num_queries(0):
+        assert row.latest_update.author.username
+
+
+def test_read_alone_once_and_forgotten_on_refresh(db, django_assert_num_queries):
+    commitment = timelines()[2]
+    row = Commitment.objects.get(pk=commitment.pk)
+    with django_assert_num_queries(1):
+        assert row.latest_update.status == Status.STALLED
+        assert row.latest_update.status == Status.STALLED
+    ProgressUpdateFactory(commitment=row, reported_on=day(8, 1), status=Status.BROKEN)
+    row.refresh_from_db()
+    assert row.latest_update.status == Status.BROKEN
