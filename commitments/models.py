@@ -530,10 +530,10 @@ class LatestUpdate:
     `prefetch_related(Prefetch("latest_update", queryset))` reads it for many
     commitments in one query: the latest update of each commitment by its key
     (CommitmentQuerySet.counted_updates, one probe of the timeline index per
-    commitment), then those updates from `queryset` by their keys. Testing every
-    update of the commitments for being the latest instead cost PostgreSQL three
-    times as long on a page of 50 (README, "Where a list request spends its
-    time")."""
+    commitment), then those updates from `queryset` (not sliced) by their keys.
+    Testing every update of the commitments for being the latest instead cost
+    PostgreSQL three times as long on a page of 50 (README, "Where a list
+    request spends its time")."""
 
     def __set_name__(self, owner, name):
         self.name = name
@@ -558,8 +558,15 @@ class LatestUpdate:
             latest = CommitmentQuerySet.counted_updates(day).values("pk")[:1]
             of_these = Commitment.objects.filter(pk__in=keys)
             wanted |= Q(pk__in=of_these.values(latest=Subquery(latest)))
+        updates = queryset.filter(wanted)
+        # Each update knows its commitment, as one read through the reverse
+        # relation does (Django's own prefetch of it does the same).
+        by_key = {commitment.pk: commitment for commitment in instances}
+        commitment_field = ProgressUpdate._meta.get_field("commitment")
+        for update in updates:
+            commitment_field.set_cached_value(update, by_key[update.commitment_id])
         return (
-            queryset.filter(wanted),
+            updates,
             operator.attrgetter("commitment_id"),
             operator.attrgetter("pk"),
             True,
@@ -1243,9 +1250,12 @@ class Commitment(LoadedValues, StoredValues):
         updates = self.updates.counted().known_by(day)
         return updates.order_by(*TIMELINE_ORDER).first()
 
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        self.__dict__.pop(Commitment.latest_update.name, None)
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using, fields, from_queryset)
+        # As Django forgets prefetched rows: on a full refresh only (reading a
+        # deferred field refreshes that field alone).
+        if fields is None:
+            self.__dict__.pop(Commitment.latest_update.name, None)
 
     @staticmethod
     def status_after(latest):
@@ -1848,14 +1858,38 @@ class AgencyAliasManager(models.Manager):
     def get_by_natural_key(self, name):
         return self.get(name__iexact=name)
 
+    def check_names(self, agency, names):
+        """`names`, their white space normalised and the empty ones left out, as
+        aliases of `agency` (None: an agency not saved yet); ValidationError
+        naming every name listed twice or already another agency's, regardless of
+        case. The unique constraint holds the rule in the database; this names
+        every clash at once."""
+        names = [normalise_whitespace(name) for name in names]
+        names = [name for name in names if name]
+        lowered = [name.lower() for name in names]
+        repeated = sorted({n for n in names if lowered.count(n.lower()) > 1})
+        if repeated:
+            raise ValidationError(
+                "Each alias once (regardless of case): " + ", ".join(repeated) + "."
+            )
+        taken = (
+            self.annotate(lowered=Lower("name"))
+            .filter(lowered__in=lowered)
+            .select_related("agency")
+        )
+        if agency is not None:
+            taken = taken.exclude(agency=agency)
+        clashes = [f'"{a.name}" ({a.agency.slug})' for a in taken]
+        if clashes:
+            raise ValidationError(
+                "Already the alias of another agency: " + ", ".join(clashes) + "."
+            )
+        return names
+
     def replace_for(self, agency, names):
-        """Make `names` the agency's aliases: those no longer listed go, new ones are
-        added under the model's rules (unique regardless of case)."""
-        wanted = {}
-        for name in names:
-            name = normalise_whitespace(name)
-            if name:
-                wanted.setdefault(name.lower(), name)
+        """Make `names` the agency's aliases (check_names): those no longer listed
+        go, new ones are added under the model's rules."""
+        wanted = {name.lower(): name for name in self.check_names(agency, names)}
         with transaction.atomic():
             current = {
                 alias.name.lower(): alias for alias in self.filter(agency=agency)

@@ -16,7 +16,6 @@ from commitments.api.views import CommitmentViewSet, progress_updates
 from commitments.models import (
     Agency,
     Announcement,
-    ChangeEntry,
     Commitment,
     DeadlineChange,
     Topic,
@@ -30,7 +29,7 @@ def drf(serializer, instance):
 @pytest.fixture
 def context(db):
     call_command("loaddata", "doj-2018-03-12", verbosity=0)
-    # A moved deadline: a deadline change and an entry in the changes feed.
+    # A moved deadline: a deadline change.
     commitment = Commitment.objects.exclude(due_in_days=None).first()
     commitment.due_in_days += 10
     commitment.deadline_change_reason = "Extended by ten days."
@@ -51,7 +50,6 @@ def context(db):
         (api.AnnouncementSerializer, Announcement.objects.all),
         (api.TopicSerializer, Topic.objects.all),
         (api.DeadlineChangeSerializer, DeadlineChange.objects.all),
-        (api.ChangeEntrySerializer, ChangeEntry.objects.all),
     ],
 )
 def test_every_serializer_gives_what_drf_gives(context, serializer_class, rows):
@@ -77,14 +75,31 @@ class Missing:
         return "federal"
 
 
+class NumberedField(serializers.PrimaryKeyRelatedField):
+    """A related field that reads the key alone, and would show a missing one."""
+
+    def to_representation(self, value):
+        return f"#{value.pk}"
+
+
 class Probe(api.ModelSerializer):
     abbreviation = serializers.CharField(read_only=True)
     level = serializers.CharField(read_only=True)
     parent = serializers.CharField(read_only=True, default="none")
+    # Missing, with no default: left out of the representation (SkipField).
+    nickname = serializers.CharField(read_only=True)
 
     class Meta:
         model = Agency
-        fields = ["slug", "name", "abbreviation", "level", "parent"]
+        fields = ["slug", "name", "abbreviation", "level", "parent", "nickname"]
+
+
+class KeyProbe(api.ModelSerializer):
+    parent = NumberedField(read_only=True)
+
+    class Meta:
+        model = Agency
+        fields = ["slug", "parent"]
 
 
 def test_the_generic_cases_read_as_drf_reads_them():
@@ -101,3 +116,15 @@ def test_the_generic_cases_read_as_drf_reads_them():
     mapping = {"slug": "s", "name": "n", "abbreviation": "a", "level": "l"}
     assert serializer.to_representation(mapping) == drf(serializer, mapping)
     assert serializer.to_representation(mapping)["parent"] == "none"
+
+
+def test_a_missing_key_reads_as_null_and_a_present_one_as_the_field_shows_it(db):
+    from tests.factories import AgencyFactory
+
+    doj = AgencyFactory(slug="doj")
+    fbi = AgencyFactory(slug="fbi", parent=doj)
+    serializer = KeyProbe()
+    assert serializer.to_representation(doj) == {"slug": "doj", "parent": None}
+    assert serializer.to_representation(fbi) == {"slug": "fbi", "parent": f"#{doj.pk}"}
+    assert serializer.to_representation(doj) == drf(serializer, doj)
+    assert serializer.to_representation(fbi) == drf(serializer, fbi)

@@ -45,3 +45,23 @@ def test_an_agency_cannot_sit_below_itself(db):
     assert refused.value.message_dict["parent"] == [
         "An agency cannot sit below itself."
     ]
+
+
+def test_aliases_are_checked_at_the_model_whoever_writes_them(db):
+    from commitments.models import AgencyAlias
+
+    doj = AgencyFactory(slug="doj")
+    fbi = AgencyFactory(slug="fbi")
+    AgencyAlias.objects.replace_for(doj, ["The  Bureau", " the AG "])
+    assert sorted(doj.aliases.values_list("name", flat=True)) == [
+        "The Bureau",
+        "the AG",
+    ]
+    with pytest.raises(ValidationError, match=r'"The Bureau" \(doj\)'):
+        AgencyAlias.objects.replace_for(fbi, ["the bureau"])
+    with pytest.raises(ValidationError, match="Each alias once"):
+        AgencyAlias.objects.replace_for(fbi, ["Feds", "FEDS"])
+    # Its own aliases are no clash: re-spelling one keeps it the agency's.
+    AgencyAlias.objects.replace_for(doj, ["the bureau", ""])
+    assert list(doj.aliases.values_list("name", flat=True)) == ["the bureau"]
+    assert not fbi.aliases.exists()

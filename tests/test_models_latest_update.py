@@ -83,3 +83,32 @@ def test_read_alone_once_and_forgotten_on_refresh(db, django_assert_num_queries)
     ProgressUpdateFactory(commitment=row, reported_on=day(8, 1), status=Status.BROKEN)
     row.refresh_from_db()
     assert row.latest_update.status == Status.BROKEN
+
+
+def test_a_lone_row_read_as_of_a_day_gives_that_days(db, django_assert_num_queries):
+    commitment = timelines()[1]
+    row = Commitment.objects.as_of(day(5, 15)).get(pk=commitment.pk)
+    with django_assert_num_queries(1):
+        assert row.latest_update.reported_on == day(4, 1)
+
+
+def test_each_prefetched_update_knows_its_commitment(db, django_assert_num_queries):
+    made = timelines()
+    rows = list(
+        Commitment.objects.filter(pk__in=[c.pk for c in made]).prefetch_related(
+            "latest_update"
+        )
+    )
+    with django_assert_num_queries(0):
+        for row in rows:
+            if row.latest_update is not None:
+                assert row.latest_update.commitment is row
+
+
+def test_reading_a_deferred_field_keeps_it(db, django_assert_num_queries):
+    commitment = timelines()[1]
+    row = Commitment.objects.defer("title").get(pk=commitment.pk)
+    latest = row.latest_update
+    assert row.title  # refresh_from_db(fields=["title"])
+    with django_assert_num_queries(0):
+        assert row.latest_update is latest

@@ -9,11 +9,10 @@ import datetime
 from collections.abc import Mapping
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models as db_models
 from django.db.models import Prefetch
-from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -207,6 +206,10 @@ class IdentityURLField(serializers.HyperlinkedIdentityField):
         return f"{cached[1]}{key}{cached[2]}"
 
 
+# Stands for a value ModelSerializer.to_representation leaves to the field.
+NOT_PLAIN = object()
+
+
 def reads_one_attribute(field):
     """Whether DRF gets this field's value by reading one attribute of the
     instance: a source without dots, and Field's own get_attribute (a related
@@ -256,19 +259,22 @@ class ModelSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         # DRF's Serializer.to_representation, reading a plain attribute directly:
         # its get_attribute tests every value for a mapping and a callable, at
-        # every field of every row. Whatever is not plainly an attribute value (a
-        # callable, an error, a mapping) goes through the field's get_attribute.
+        # every field of every row. What is not plainly an attribute's value (a
+        # callable, a missing attribute or related row, a mapping's key) is read
+        # by the field's own get_attribute, as DRF reads it.
         if isinstance(instance, Mapping):
             return super().to_representation(instance)
         ret = {}
         for field, name in self._readings:
-            try:
-                if name is None:
-                    raise AttributeError(name)
-                attribute = getattr(instance, name)
+            attribute = NOT_PLAIN
+            if name is not None:
+                try:
+                    attribute = getattr(instance, name)
+                except (AttributeError, KeyError, ObjectDoesNotExist):
+                    attribute = NOT_PLAIN
                 if callable(attribute):
-                    raise AttributeError(name)
-            except Exception:
+                    attribute = NOT_PLAIN
+            if attribute is NOT_PLAIN:
                 try:
                     attribute = field.get_attribute(instance)
                 except SkipField:
@@ -801,26 +807,10 @@ class AgencyWithAliasesSerializer(AgencySerializer):
         fields = [*AgencySerializer.Meta.fields, "aliases"]
 
     def validate_aliases(self, names):
-        names = [" ".join(name.split()) for name in names]
-        lowered = [name.lower() for name in names]
-        repeated = sorted({n for n in names if lowered.count(n.lower()) > 1})
-        if repeated:
-            raise serializers.ValidationError(
-                "Each alias once (regardless of case): " + ", ".join(repeated) + "."
-            )
-        taken = (
-            AgencyAlias.objects.annotate(lowered=Lower("name"))
-            .filter(lowered__in=lowered)
-            .select_related("agency")
-        )
-        if self.instance is not None:
-            taken = taken.exclude(agency=self.instance)
-        clashes = [f'"{a.name}" ({a.agency.slug})' for a in taken]
-        if clashes:
-            raise serializers.ValidationError(
-                "Already the alias of another agency: " + ", ".join(clashes) + "."
-            )
-        return names
+        try:
+            return AgencyAlias.objects.check_names(self.instance, names)
+        except DjangoValidationError as refused:
+            raise serializers.ValidationError(refused.messages) from None
 
     def validate(self, attrs):
         aliases = attrs.pop("aliases", None)
