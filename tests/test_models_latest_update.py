@@ -112,3 +112,14 @@ def test_reading_a_deferred_field_keeps_it(db, django_assert_num_queries):
     assert row.title  # refresh_from_db(fields=["title"])
     with django_assert_num_queries(0):
         assert row.latest_update is latest
+
+
+def test_prefetched_for_one_commitment_as_for_many(db, django_assert_num_queries):
+    made = timelines()
+    for as_of in (None, day(5, 15)):
+        for commitment in made:
+            rows = Commitment.objects.as_of(as_of).filter(pk=commitment.pk)
+            with django_assert_num_queries(2):
+                (row,) = rows.prefetch_related("latest_update")
+                found = row.latest_update
+            assert found == commitment.latest_progress(as_of)
