@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from commitments import access
 from commitments.admin.forms import (
+    AliasesFormSet,
     CommitmentAdminForm,
     ProgressUpdateForm,
     RetractForm,
@@ -654,6 +655,7 @@ class AnnouncementAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
 
 class AgencyAliasInline(admin.TabularInline):
     model = AgencyAlias
+    formset = AliasesFormSet
     extra = 1
     verbose_name = "alias"
     verbose_name_plural = (

@@ -5,8 +5,15 @@ whether one is needed (Commitment.clean)."""
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
-from commitments.models import Agency, Commitment, DeadlineChange, ProgressUpdate
+from commitments.models import (
+    Agency,
+    AgencyAlias,
+    Commitment,
+    DeadlineChange,
+    ProgressUpdate,
+)
 
 # Form fields that are not the commitment's own data.
 BOOKKEEPING_FIELDS = {"opened_version", "deadline_change_reason", "deadline_changed_on"}
@@ -231,3 +238,26 @@ class RetractForm(forms.Form):
         help_text="Why the update is wrong. It is shown with the update, which "
         "stays on the timeline, struck through, and no longer counts for the status.",
     )
+
+
+class AliasesFormSet(BaseInlineFormSet):
+    """An agency's aliases in the admin, under the API's rule
+    (AgencyAliasManager.check_names): each name once regardless of case, and
+    none another agency's. Each form alone checks only against the database, so
+    two new spellings of one name reached the unique constraint and answered
+    409."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        names = [
+            form.cleaned_data["name"]
+            for form in self.forms
+            if form.cleaned_data.get("name") and not self._should_delete_form(form)
+        ]
+        agency = self.instance if self.instance.pk is not None else None
+        try:
+            AgencyAlias.objects.check_names(agency, names)
+        except ValidationError as refused:
+            raise ValidationError(refused.messages) from None
