@@ -349,8 +349,9 @@ class Bench:
             self.stop_server()
             log_file.close()
 
-    def start_server(self, workers, port=None):
-        """gunicorn on `port`, or a free one: (port, process, log file)."""
+    def start_server(self, workers, port=None, root=ROOT):
+        """gunicorn serving the checkout at `root` on `port`, or on a free one:
+        (port, process, log file)."""
         if port is None:
             with socket.socket() as probe:
                 probe.bind(("127.0.0.1", 0))
@@ -371,7 +372,7 @@ class Bench:
                 "--timeout",
                 "30",
             ],
-            cwd=ROOT,
+            cwd=root,
             env=self.env,
             stdout=log_file,
             stderr=log_file,
@@ -408,8 +409,8 @@ class Bench:
     def url(self, path, port=None):
         return f"http://127.0.0.1:{port or self.port}{path}"
 
-    def fetch(self, path, headers=None):
-        request = urllib.request.Request(self.url(path), headers=headers or {})
+    def fetch(self, path, headers=None, port=None):
+        request = urllib.request.Request(self.url(path, port), headers=headers or {})
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, dict(response.headers), response.read()
@@ -765,7 +766,7 @@ class Bench:
                 f"{name}: {path} answered {status}, not {expected}: {body[:300]!r}"
             )
 
-    def wrk(self, path, headers, script, duration):
+    def wrk(self, path, headers, script, duration, port=None):
         command = [
             "wrk",
             "--threads",
@@ -788,7 +789,7 @@ class Bench:
         started = log_file.stat().st_size
         with AutovacuumSampler(self.database_url) as vacuum:
             completed = subprocess.run(
-                [*command, self.url(path)],
+                [*command, self.url(path, port)],
                 capture_output=True,
                 text=True,
                 env=self.env,
