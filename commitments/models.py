@@ -527,14 +527,14 @@ class LatestUpdate:
     the day the row is read at (`as_of`, or now), or None; read once and kept on
     the instance, as a related object is (a full refresh_from_db() forgets it).
 
-    `prefetch_related(Prefetch("latest_update", queryset))` reads it for many
-    commitments in one query: the latest update of each commitment by its key
+    `prefetch_related(Prefetch("latest_update", queryset))` reads it in one
+    query: for many commitments, the latest update of each by its key
     (CommitmentQuerySet.counted_updates, one probe of the timeline index per
-    commitment; for a lone commitment, its counted_timeline()), then those
-    updates from `queryset` (not sliced) by their keys.
-    Testing every update of the commitments for being the latest instead cost
-    PostgreSQL three times as long on a page of 50 (README, "Where a list
-    request spends its time")."""
+    commitment), then those updates from `queryset` (not sliced) by their keys;
+    for a lone commitment (a detail), the first of its timeline from `queryset`,
+    which is cheaper to build than a subquery. Testing every update of the
+    commitments for being the latest instead cost PostgreSQL three times as long
+    on a page of 50 (README, "Where a list request spends its time")."""
 
     def __set_name__(self, owner, name):
         self.name = name
@@ -550,21 +550,22 @@ class LatestUpdate:
 
     def get_prefetch_querysets(self, instances, querysets=None):
         queryset = querysets[0] if querysets else ProgressUpdate.objects.all()
-        # The rows of one queryset share their day; one subquery per day anyway.
-        by_day = {}
-        for commitment in instances:
-            by_day.setdefault(commitment.as_of, []).append(commitment)
-        wanted = Q()
-        for day, commitments in by_day.items():
-            if len(commitments) == 1:
-                # A detail: its own timeline's first, which is cheaper to build.
-                latest = commitments[0].counted_timeline(day).values("pk")[:1]
-                wanted |= Q(pk=Subquery(latest))
-                continue
-            latest = CommitmentQuerySet.counted_updates(day).values("pk")[:1]
-            of_these = Commitment.objects.filter(pk__in=[c.pk for c in commitments])
-            wanted |= Q(pk__in=of_these.values(latest=Subquery(latest)))
-        updates = queryset.filter(wanted)
+        if len(instances) == 1:
+            (commitment,) = instances
+            timeline = queryset.filter(commitment=commitment)
+            updates = timeline.counted_timeline(commitment.as_of)[:1]
+        else:
+            # The rows of one queryset share their day; one subquery per day
+            # anyway.
+            by_day = {}
+            for commitment in instances:
+                by_day.setdefault(commitment.as_of, []).append(commitment)
+            wanted = Q()
+            for day, commitments in by_day.items():
+                latest = CommitmentQuerySet.counted_updates(day).values("pk")[:1]
+                of_these = Commitment.objects.filter(pk__in=[c.pk for c in commitments])
+                wanted |= Q(pk__in=of_these.values(latest=Subquery(latest)))
+            updates = queryset.filter(wanted)
         # Each update knows its commitment, as one read through the reverse
         # relation does (Django's own prefetch of it does the same).
         by_key = {commitment.pk: commitment for commitment in instances}
@@ -687,8 +688,8 @@ class CommitmentQuerySet(models.QuerySet):
         """The counted progress updates of each row (the outer query's column
         `commitment` names the commitment), the one the status follows first; only
         those reported on or before `day`, if given. Slice [:1] for the latest."""
-        updates = ProgressUpdate.objects.counted().known_by(day)
-        return updates.filter(commitment=OuterRef(commitment)).order_by(*TIMELINE_ORDER)
+        updates = ProgressUpdate.objects.filter(commitment=OuterRef(commitment))
+        return updates.counted_timeline(day)
 
     def latest_update(self, field):
         """A field of each row's latest counted update (as of this queryset's day),
@@ -1252,9 +1253,8 @@ class Commitment(LoadedValues, StoredValues):
 
     def counted_timeline(self, day=None):
         """This commitment's counted updates (those reported by `day`, if given),
-        the one the status follows first: CommitmentQuerySet.counted_updates for
-        one row."""
-        return self.updates.counted().known_by(day).order_by(*TIMELINE_ORDER)
+        the one the status follows first."""
+        return self.updates.counted_timeline(day)
 
     def latest_progress(self, day=None):
         """The update the status follows: the latest that is not retracted (of
@@ -1513,6 +1513,12 @@ class ProgressUpdateQuerySet(models.QuerySet):
     def known_by(self, day):
         """The updates reported on or before `day` (all of them when None)."""
         return self if day is None else self.filter(reported_on__lte=day)
+
+    def counted_timeline(self, day=None):
+        """The counted updates reported by `day` (if given) in TIMELINE_ORDER:
+        of one commitment's updates, the first is the one its status follows
+        (Commitment.counted_timeline, CommitmentQuerySet.counted_updates)."""
+        return self.counted().known_by(day).order_by(*TIMELINE_ORDER)
 
     def ahead_of(self, update):
         """The updates that TIMELINE_ORDER puts before `update` (the latest

@@ -149,12 +149,13 @@ def summarize(commitments):
     }
 
 
-def progress_updates():
+def progress_updates(retracted=True):
     """Progress updates with everything their JSON shows, in a constant number
-    of queries: the update with its authors, then its corrections."""
-    return ProgressUpdate.objects.select_related(
-        "author", "retracted_by"
-    ).prefetch_related(
+    of queries: the update with its authors, then its corrections. For updates
+    that are never retracted (`retracted=False`: a commitment's latest, which is
+    a counted one) the user who retracts is not joined."""
+    authors = ["author", "retracted_by"] if retracted else ["author"]
+    return ProgressUpdate.objects.select_related(*authors).prefetch_related(
         api.prefetched("corrections", Correction.objects.select_related("author"))
     )
 
@@ -244,7 +245,7 @@ class CommitmentViewSet(
             api.prefetched(
                 "supporting_agencies", Agency.objects.order_by("name", "id")
             ),
-            Prefetch("latest_update", progress_updates()),
+            Prefetch("latest_update", progress_updates(retracted=False)),
             api.prefetched(
                 "deadline_changes",
                 DeadlineChange.objects.known_by(day).select_related("author"),
