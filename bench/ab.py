@@ -19,9 +19,10 @@ to commitments outside the measured list, as in bench/run.py.
 
 Before measuring, each read is fetched from both versions and the bodies compared:
 a change meant only to be faster must answer the same. A revision is checked out
-with `git worktree` under bench/results/ and removed afterwards; both versions must
-have the same migrations, as they share one database. Needs wrk and PostgreSQL, as
-bench/run.py does.
+with `git worktree` under bench/results/ and removed afterwards; the working tree
+is served as it is when each pair starts, so leave it alone until the end. Both
+versions must have the same migrations, as they share one database. Needs wrk and
+PostgreSQL, as bench/run.py does.
 """
 
 import argparse

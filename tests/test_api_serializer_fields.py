@@ -2,7 +2,11 @@
 DRF's generic get_attribute (commitments/api/serializers.py): what it gives must
 be what DRF's own Serializer.to_representation gives, for every serializer over
 the demo data and for the cases the generic path handles (a callable, a default,
-a missing related object, a mapping)."""
+a missing related object, a mapping). Its fields are copies of fields built once
+per class (copy_of_field): they must show what DRF's deep copies show, and each
+serializer's must be its own."""
+
+import copy
 
 import pytest
 from django.core.exceptions import ObjectDoesNotExist
@@ -58,6 +62,40 @@ def test_every_serializer_gives_what_drf_gives(context, serializer_class, rows):
     serializer = serializer_class(context=context)
     for instance in instances:
         assert serializer.to_representation(instance) == drf(serializer, instance)
+
+    # Fields deep-copied as DRF copies them (nested serializers' too, which
+    # build theirs when first shown) show the same.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(api, "copy_of_field", copy.deepcopy)
+        deep = serializer_class(context=context)
+        expected = [deep.to_representation(instance) for instance in instances]
+    assert [serializer.to_representation(i) for i in instances] == expected
+
+
+def test_each_serializer_binds_fields_of_its_own(context):
+    shown = CommitmentViewSet.shown(Commitment.objects.all())
+    commitment = next(c for c in shown if c.latest_update is not None)
+    other = {"request": Request(APIRequestFactory().get("/", HTTP_HOST="localhost"))}
+    first = api.CommitmentSerializer(context=context)
+    second = api.CommitmentSerializer(context=other)
+    shown = first.to_representation(commitment), second.to_representation(commitment)
+    # The URLs, the commitment's and its nested latest update's, are each
+    # built from its own serializer's request.
+    assert shown[0]["url"].startswith("http://testserver/")
+    assert shown[1]["url"].startswith("http://localhost/")
+    assert shown[0]["latest_update"]["url"].startswith("http://testserver/")
+    assert shown[1]["latest_update"]["url"].startswith("http://localhost/")
+    for name in ("url", "title", "deadline_changes", "supporting_agencies"):
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].parent is first
+        assert second.fields[name].parent is second
+    # What the copies are made from stays unbound.
+    built = api.CommitmentSerializer._built_fields
+    assert all(field.parent is None for field in built.values())
+    assert (
+        first.fields["deadline_changes"].child.parent
+        is first.fields["deadline_changes"]
+    )
 
 
 class Missing:
