@@ -8,21 +8,25 @@ figures move by up to a third from one run to the next, more than most changes a
 worth. This serves both versions at once, each with gunicorn (production settings,
 2 workers) on one scratch database of generated data, and drives them in turn with
 wrk, in pairs of short rounds: A then B, then B then A in the next pair, as
-whichever runs first in a pair tends to do a few per cent better. Each pair has
-servers of its own, started afresh: two servers of the same code can differ by 5%
-for as long as they run. For each request it prints each version's median
-requests a second and, over the pairs, the geometric mean of B ÷ A, the lowest and
-highest B ÷ A of a pair, and in how many pairs B was faster. Compared with itself
-(bench/ab.py HEAD HEAD, 8 pairs) the code came out at 0.99 to 1.01. The reads are
-measured with the response cache off (the work itself); the progress POST writes
-to commitments outside the measured list, as in bench/run.py.
+whichever runs first in a pair did 2 to 4% better. Each pair has servers of its
+own, started afresh: two servers of the same code kept running differed by up to
+6%. For each request it prints each version's median requests a second and, over
+the pairs, the geometric mean of B ÷ A, the lowest and highest B ÷ A of a pair,
+and in how many pairs B was faster. Compared with itself (bench/ab.py HEAD HEAD,
+8 pairs) the code came out at 0.99 to 1.01. The reads are measured with the
+response cache off (the work itself); the progress POST writes to commitments
+outside the measured list, as in bench/run.py.
 
-Before measuring, each read is fetched from both versions and the bodies compared:
-a change meant only to be faster must answer the same. A revision is checked out
-with `git worktree` under bench/results/ and removed afterwards; the working tree
-is served as it is when each pair starts, so leave it alone until the end. Both
-versions must have the same migrations, as they share one database. Needs wrk and
-PostgreSQL, as bench/run.py does.
+Before measuring, each read is fetched from both versions and the bodies compared
+(a change meant only to be faster must answer the same: a difference is named in
+the report), and each version must accept a progress POST. A round with a failed
+request (wrk counts an error answer as a fast one) stops the comparison. A
+revision is checked out with `git worktree` under bench/results/ and removed
+afterwards; the working tree is served as it is when each pair starts, so leave
+it alone until the end. A, B and the working tree (which migrates the scratch
+database and loads it) must have the same migrations. Needs wrk and PostgreSQL,
+as bench/run.py does. `--no-post` measures the reads only; without an API token
+(create_api_token) there is no POST either.
 """
 
 import argparse
@@ -30,6 +34,7 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -94,9 +99,17 @@ def parse_args(argv=None):
 
 
 def git(*arguments, cwd=ROOT):
-    return subprocess.run(
-        ["git", *arguments], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout.strip()
+    completed = subprocess.run(
+        ["git", *arguments], cwd=cwd, capture_output=True, text=True
+    )
+    if completed.returncode:
+        sys.exit(f"git {' '.join(arguments)}: {completed.stderr.strip()}")
+    return completed.stdout.strip()
+
+
+def short(revision):
+    """`revision` as a short commit hash."""
+    return git("rev-parse", "--short", "--verify", f"{revision}^{{commit}}")
 
 
 @contextmanager
@@ -107,8 +120,11 @@ def checkout(revision, name):
         return
     commit = git("rev-parse", "--verify", f"{revision}^{{commit}}")
     path = RESULTS / f"ab-{name}"
+    # What an interrupted comparison left: its worktree, or only its directory.
+    git("worktree", "prune")
     if path.exists():
         git("worktree", "remove", "--force", str(path))
+    shutil.rmtree(path, ignore_errors=True)
     git("worktree", "add", "--detach", str(path), commit)
     try:
         yield path
@@ -156,10 +172,12 @@ def summarize(rounds):
     return rows
 
 
-def table(rows, before, after):
+def table(rows, before, after, differences=()):
     lines = [
         f"A: {before}    B: {after}",
         "",
+        *(f"A and B answer differently: {difference}." for difference in differences),
+        *([""] if differences else []),
         "| request | A req/s | B req/s | B ÷ A (geometric mean) | of a pair "
         "| B faster in |",
         "|---|---:|---:|---:|---:|---:|",
@@ -228,14 +246,17 @@ class Comparison:
         return found
 
     def compare_answers(self, requests):
-        """Each read must answer 200, alike from both versions."""
+        """Each read must answer 200 from both versions, each POST 201; the
+        reads that answer differently, and where: ["name (at field)", ...]."""
+        differences = []
         for name, path, headers, script in requests:
             if script is not None:
-                status, body = self.bench.post_progress(
-                    path, self.bench.targets["post_statuses"][0], self.ports["A"]
-                )
-                if status != 201:
-                    sys.exit(f"{name}: A answered {status}: {body[:300]!r}")
+                for version, port in self.ports.items():
+                    status, body = self.bench.post_progress(
+                        path, self.bench.targets["post_statuses"][0], port
+                    )
+                    if status != 201:
+                        sys.exit(f"{name}: {version} answered {status}: {body[:300]!r}")
                 continue
             bodies = {}
             for version, port in self.ports.items():
@@ -247,7 +268,9 @@ class Comparison:
                 bodies[version] = json.loads(body)
             field = differing_field(bodies["A"], bodies["B"])
             if field is not None:
+                differences.append(f"{name} (at {field or 'the top'!r})")
                 log(f"Warning: {name}: A and B answer differently (at {field!r}).")
+        return differences
 
     @contextmanager
     def serving(self, roots, order):
@@ -270,9 +293,12 @@ class Comparison:
                 "A": stack.enter_context(checkout(args.before, "a")),
                 "B": stack.enter_context(checkout(args.after, "b")),
             }
-            if migrations_digest(roots["A"]) != migrations_digest(roots["B"]):
+            # The working tree migrates the database and loads the data.
+            digests = {migrations_digest(root) for root in (*roots.values(), ROOT)}
+            if len(digests) > 1:
                 sys.exit(
-                    "A and B have different migrations: they cannot share a database."
+                    "A, B and the working tree (which migrates the database) have "
+                    "different migrations: they cannot share a database."
                 )
             bench = self.bench
             stack.callback(bench.drop_database)
@@ -289,7 +315,7 @@ class Comparison:
                 with self.serving(roots, order):
                     if requests is None:
                         requests = self.requests()
-                        self.compare_answers(requests)
+                        differences = self.compare_answers(requests)
                         rounds = {name: {"A": [], "B": []} for name, *_ in requests}
                     for _name, path, headers, script in requests:
                         for version in order:
@@ -303,11 +329,19 @@ class Comparison:
                                 args.duration,
                                 self.ports[version],
                             )
+                            if figures["errors"]:
+                                sys.exit(
+                                    f"{name}: {figures['errors']} failed requests "
+                                    f"from {version} in pair {number}: see "
+                                    "bench/results/gunicorn.log."
+                                )
                             rounds[name][version].append(figures["rps"])
-        after = (
-            args.after or f"the working tree (on {git('rev-parse', '--short', 'HEAD')})"
-        )
-        report = table(summarize(rounds), args.before, after)
+        before = f"{args.before} ({short(args.before)})"
+        if args.after is None:
+            after = f"the working tree (on {short('HEAD')})"
+        else:
+            after = f"{args.after} ({short(args.after)})"
+        report = table(summarize(rounds), before, after, differences)
         print(report, flush=True)
         (RESULTS / "ab.md").write_text(report + "\n")
 
@@ -321,7 +355,13 @@ def main():
             f"The comparison took longer than {args.time_limit} minutes."
         )
 
+    def stopped(signum, frame):
+        # As Ctrl-C does: the servers, the database and the worktrees go.
+        sys.exit(f"Stopped by signal {signum}.")
+
     signal.signal(signal.SIGALRM, out_of_time)
+    signal.signal(signal.SIGTERM, stopped)
+    signal.signal(signal.SIGHUP, stopped)
     signal.alarm(args.time_limit * 60)
     try:
         comparison.run()

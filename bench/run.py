@@ -378,7 +378,14 @@ class Bench:
             stderr=log_file,
             start_new_session=True,
         )
-        self.wait_until_up(server, port)
+        try:
+            self.wait_until_up(server, port)
+        except BaseException:
+            # It did not come up, or the run was stopped meanwhile: a server in
+            # a session of its own outlives the script unless stopped here.
+            self.stop_server(server)
+            log_file.close()
+            raise
         return port, server, log_file
 
     def wait_until_up(self, server, port):

@@ -530,11 +530,14 @@ class LatestUpdate:
     `prefetch_related(Prefetch("latest_update", queryset))` reads it in one
     query: for many commitments, the latest update of each by its key
     (CommitmentQuerySet.counted_updates, one probe of the timeline index per
-    commitment), then those updates from `queryset` (not sliced) by their keys;
-    for a lone commitment (a detail), the first of its timeline from `queryset`,
-    which is cheaper to build than a subquery. Testing every update of the
-    commitments for being the latest instead cost PostgreSQL three times as long
-    on a page of 50 (README, "Where a list request spends its time")."""
+    commitment), then those updates from `queryset` by their keys; for a lone
+    commitment (a detail), the first of its timeline from `queryset`, which is
+    cheaper to build than a subquery. `queryset` says how to read the update
+    (joins, prefetches), not which: one that filters or is sliced is refused,
+    as it would choose among the updates differently in the two ways. Testing
+    every update of the commitments for being the latest instead cost
+    PostgreSQL three times as long on a page of 50 (README, "Where a list
+    request spends its time")."""
 
     def __set_name__(self, owner, name):
         self.name = name
@@ -550,6 +553,11 @@ class LatestUpdate:
 
     def get_prefetch_querysets(self, instances, querysets=None):
         queryset = querysets[0] if querysets else ProgressUpdate.objects.all()
+        if queryset.query.where or queryset.query.is_sliced:
+            raise ValueError(
+                "Prefetch('latest_update', queryset): the queryset says how to "
+                "read the latest update, not which; it must not filter or slice."
+            )
         if len(instances) == 1:
             (commitment,) = instances
             timeline = queryset.filter(commitment=commitment)

@@ -1,7 +1,7 @@
 """bench/ab.py compares two versions in pairs of rounds whose order alternates,
-reports the geometric mean of B ÷ A with the pairs B won, names where the two
-versions answer differently, and refuses two versions that cannot share a
-database."""
+reports the geometric mean of B ÷ A with the pairs B won, names in its report
+where the two versions answer differently, and tells whether checkouts can share
+a database (the same migrations)."""
 
 import math
 
@@ -39,6 +39,15 @@ def test_the_table_names_both_versions():
     report = table([("detail", 80.0, 88.0, 1.1, 0.97, 1.2, 7, 8)], "363c5ae", "HEAD")
     assert "A: 363c5ae    B: HEAD" in report
     assert "| detail | 80.0 | 88.0 | 1.100 | 0.97 to 1.20 | 7 of 8 pairs |" in report
+    assert "answer differently" not in report
+
+
+def test_the_table_names_what_answered_differently():
+    rows = [("detail", 80.0, 88.0, 1.1, 0.97, 1.2, 7, 8)]
+    report = table(rows, "A", "B", ["detail, uncached (at 'results.0.title')"])
+    assert "A and B answer differently: detail, uncached (at 'results.0.title')." in (
+        report
+    )
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ give what `latest_progress()` gives."""
 
 import datetime
 
+import pytest
 from django.db.models import Prefetch
 
 from commitments.models import Commitment, ProgressUpdate, Status
@@ -123,3 +124,19 @@ def test_prefetched_for_one_commitment_as_for_many(db, django_assert_num_queries
                 (row,) = rows.prefetch_related("latest_update")
                 found = row.latest_update
             assert found == commitment.latest_progress(as_of)
+
+
+def test_a_queryset_that_chooses_the_update_is_refused(db):
+    # Filtered, it would choose among the updates before the latest is found
+    # for one commitment and after it for many: refused, both ways.
+    made = timelines()
+    for updates in (
+        ProgressUpdate.objects.filter(status=Status.STALLED),
+        ProgressUpdate.objects.all()[:5],
+    ):
+        for rows in (
+            Commitment.objects.filter(pk=made[1].pk),
+            Commitment.objects.filter(pk__in=[c.pk for c in made]),
+        ):
+            with pytest.raises(ValueError, match="must not filter or slice"):
+                list(rows.prefetch_related(Prefetch("latest_update", updates)))

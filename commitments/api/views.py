@@ -149,12 +149,12 @@ def summarize(commitments):
     }
 
 
-def progress_updates(retracted=True):
+def progress_updates(join_retracted_by=True):
     """Progress updates with everything their JSON shows, in a constant number
-    of queries: the update with its authors, then its corrections. For updates
-    that are never retracted (`retracted=False`: a commitment's latest, which is
-    a counted one) the user who retracts is not joined."""
-    authors = ["author", "retracted_by"] if retracted else ["author"]
+    of queries: the update with its authors, then its corrections. Updates that
+    are never retracted (a commitment's latest, a counted one) need no join of
+    the user who retracts (`join_retracted_by=False`)."""
+    authors = ["author", "retracted_by"] if join_retracted_by else ["author"]
     return ProgressUpdate.objects.select_related(*authors).prefetch_related(
         api.prefetched("corrections", Correction.objects.select_related("author"))
     )
@@ -245,7 +245,7 @@ class CommitmentViewSet(
             api.prefetched(
                 "supporting_agencies", Agency.objects.order_by("name", "id")
             ),
-            Prefetch("latest_update", progress_updates(retracted=False)),
+            Prefetch("latest_update", progress_updates(join_retracted_by=False)),
             api.prefetched(
                 "deadline_changes",
                 DeadlineChange.objects.known_by(day).select_related("author"),
