@@ -33,9 +33,7 @@ import argparse
 import hashlib
 import json
 import math
-import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -55,7 +53,9 @@ from bench.run import (  # noqa: E402
     ROOT,
     UNCACHED,
     Bench,
+    add_serving_arguments,
     log,
+    time_limited,
 )
 
 
@@ -77,16 +77,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--no-post", action="store_true", help="Reads only: no progress POST."
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
-    parser.add_argument(
-        "--connections", type=int, default=2, help="wrk connections (default 2)."
-    )
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
-        help="PostgreSQL server, without a database name.",
-    )
-    parser.add_argument("--database", default="ct_bench_ab", help="Scratch database.")
+    add_serving_arguments(parser, database="ct_bench_ab")
     parser.add_argument(
         "--time-limit", type=int, default=30, help="Minutes (default 30)."
     )
@@ -348,25 +339,10 @@ class Comparison:
 
 def main():
     args = parse_args()
-    comparison = Comparison(args)
-
-    def out_of_time(signum, frame):
-        raise TimeoutError(
-            f"The comparison took longer than {args.time_limit} minutes."
-        )
-
-    def stopped(signum, frame):
-        # As Ctrl-C does: the servers, the database and the worktrees go.
-        sys.exit(f"Stopped by signal {signum}.")
-
-    signal.signal(signal.SIGALRM, out_of_time)
-    signal.signal(signal.SIGTERM, stopped)
-    signal.signal(signal.SIGHUP, stopped)
-    signal.alarm(args.time_limit * 60)
-    try:
-        comparison.run()
-    finally:
-        signal.alarm(0)
+    # Ctrl-C, a signal or the time limit: comparison.run() stops the servers,
+    # drops the database and removes the worktrees on its way out.
+    with time_limited(args.time_limit, "The comparison"):
+        Comparison(args).run()
 
 
 if __name__ == "__main__":

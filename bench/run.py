@@ -135,6 +135,21 @@ STORED_SQL = (
 )
 
 
+def add_serving_arguments(parser, database):
+    """The options of how the server is run and driven, and where its scratch
+    database goes (`database` by default): bench/run.py's and bench/ab.py's."""
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
+    parser.add_argument(
+        "--connections", type=int, default=2, help="wrk connections (default 2)."
+    )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server, without a database name.",
+    )
+    parser.add_argument("--database", default=database, help="Scratch database.")
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -158,16 +173,7 @@ def parse_args():
     parser.add_argument(
         "--duration", type=int, default=None, help="Seconds per round (default 5)."
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
-    parser.add_argument(
-        "--connections", type=int, default=2, help="wrk connections (default 2)."
-    )
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
-        help="PostgreSQL server, without a database name.",
-    )
-    parser.add_argument("--database", default="ct_bench_run", help="Scratch database.")
+    add_serving_arguments(parser, database="ct_bench_run")
     parser.add_argument(
         "--port",
         type=int,
@@ -1552,19 +1558,42 @@ def parse_wrk(output):
     }
 
 
+@contextmanager
+def time_limited(minutes, what):
+    """Raise TimeoutError in the block after `minutes`. SIGTERM and SIGHUP end
+    it as Ctrl-C does, so that what the caller cleans up on the way out (the
+    servers, the scratch database) is cleaned up then too."""
+
+    def out_of_time(signum, frame):
+        raise TimeoutError(f"{what} took longer than {minutes} minutes.")
+
+    def stopped(signum, frame):
+        sys.exit(f"Stopped by signal {signum}.")
+
+    handlers = {
+        number: signal.signal(number, handler)
+        for number, handler in (
+            (signal.SIGALRM, out_of_time),
+            (signal.SIGTERM, stopped),
+            (signal.SIGHUP, stopped),
+        )
+    }
+    signal.alarm(minutes * 60)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
 def main():
     args = parse_args()
     bench = Bench(args)
-
-    def out_of_time(signum, frame):
-        raise TimeoutError(f"The run took longer than {args.time_limit} minutes.")
-
-    signal.signal(signal.SIGALRM, out_of_time)
-    signal.alarm(args.time_limit * 60)
     try:
-        bench.run()
+        with time_limited(args.time_limit, "The run"):
+            bench.run()
     finally:
-        signal.alarm(0)
         bench.stop_server()
         bench.drop_database()
 

@@ -1,12 +1,15 @@
 """bench/run.py reads wrk's report: rates, percentiles in any unit, and failures
-(a wrong answer must not pass for a fast one)."""
+(a wrong answer must not pass for a fast one); a timed run (bench/run.py,
+bench/ab.py) ends on SIGTERM as on Ctrl-C, cleaning up on its way out."""
 
+import os
+import signal
 import time
 
 import pytest
 from django.db import connection
 
-from bench.run import AutovacuumSampler, parse_wrk, server_side, share
+from bench.run import AutovacuumSampler, parse_wrk, server_side, share, time_limited
 
 REPORT = """Running 5s test @ http://127.0.0.1:8000/api/v1/commitments/
   1 threads and 2 connections
@@ -103,3 +106,18 @@ def test_a_sampler_that_could_not_ask_reports_nothing_known():
 
     assert vacuum.busy() is None
     assert share(vacuum.busy()) == "—"
+
+
+def test_a_signal_ends_a_timed_run_as_ctrl_c_does_and_the_handlers_come_back():
+    before = signal.getsignal(signal.SIGTERM)
+    cleaned = []
+    with pytest.raises(SystemExit, match="Stopped by signal"):
+        try:
+            with time_limited(1, "The run"):
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5)  # the signal arrives before this ends
+        finally:
+            cleaned.append(True)
+    assert cleaned == [True]
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert signal.alarm(0) == 0  # no alarm left pending
