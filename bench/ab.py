@@ -37,7 +37,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -48,7 +47,6 @@ from bench.run import (  # noqa: E402
     FIRST_PAGE_UNCACHED,
     POST,
     POST_SCRIPT,
-    POST_TARGETS,
     RESULTS,
     ROOT,
     UNCACHED,
@@ -222,18 +220,9 @@ class Comparison:
                 None,
             ),
         ]
-        if not self.args.no_post and bench.token:
-            bench.write_post_targets()
-            bench.env.update(
-                BENCH_TOKEN=bench.token,
-                BENCH_IDS=str(POST_TARGETS),
-                BENCH_STATUSES=",".join(bench.targets["post_statuses"]),
-                BENCH_TODAY=time.strftime("%Y-%m-%d"),
-            )
-            first = POST_TARGETS.read_text().split()[0]
-            found.append(
-                (POST, f"/api/v1/commitments/{first}/updates/", {}, POST_SCRIPT)
-            )
+        post = None if self.args.no_post else bench.prepare_post()
+        if post is not None:
+            found.append((POST, post, {}, POST_SCRIPT))
         return found
 
     def compare_answers(self, requests):
@@ -296,7 +285,7 @@ class Comparison:
             bench.set_up()
             bench.load(args.commitments, seed=1, compare=False)
             requests = None
-            rounds = {}
+            rounds, differences = {}, []
             for number, order in enumerate(pair_orders(args.pairs), start=1):
                 log(f"Pair {number} of {args.pairs} ({' then '.join(order)})")
                 # Fresh servers for every pair, started in the pair's order: two

@@ -531,21 +531,27 @@ class Bench:
             found.append((REVALIDATED, detail, {"If-None-Match": etag}, None, 304))
         else:
             self.notes.append("The detail sends no ETag: no 304 to measure.")
-        if self.token:
-            self.write_post_targets()
-            self.env.update(
-                BENCH_TOKEN=self.token,
-                BENCH_IDS=str(POST_TARGETS),
-                BENCH_STATUSES=",".join(self.targets["post_statuses"]),
-                BENCH_TODAY=datetime.date.today().isoformat(),
-            )
-            first = POST_TARGETS.read_text().split()[0]
-            found.append(
-                (POST, f"/api/v1/commitments/{first}/updates/", {}, POST_SCRIPT, 201)
-            )
+        post = self.prepare_post()
+        if post is not None:
+            found.append((POST, post, {}, POST_SCRIPT, 201))
         else:
             self.notes.append("No API token (create_api_token): no POST to measure.")
         return found
+
+    def prepare_post(self):
+        """The progress POST's path (a commitment's updates), with its targets
+        written and bench/post.lua's environment set; None without a token."""
+        if not self.token:
+            return None
+        self.write_post_targets()
+        self.env.update(
+            BENCH_TOKEN=self.token,
+            BENCH_IDS=str(POST_TARGETS),
+            BENCH_STATUSES=",".join(self.targets["post_statuses"]),
+            BENCH_TODAY=datetime.date.today().isoformat(),
+        )
+        first = POST_TARGETS.read_text().split()[0]
+        return f"/api/v1/commitments/{first}/updates/"
 
     def check_as_of(self, path):
         """The `as_of` list must answer as of its day, and the day must fall

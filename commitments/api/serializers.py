@@ -704,9 +704,9 @@ class CommitmentSerializer(StrictModelSerializer):
 
     @cached_property
     def latest_update_serializer(self):
-        # One for all the rows of a list: building a serializer copies its
-        # fields, which (deep copies then) made up over half the time of a list
-        # request.
+        # One for all the rows of a list: a serializer per row would copy its
+        # fields for every row (with DRF's deep copies, over half the time of a
+        # list request).
         return ProgressUpdateSerializer(context=self.context)
 
     def create(self, validated_data):
