@@ -43,14 +43,14 @@ def test_list_query_count_is_constant(
 
     with django_assert_num_queries(8):
         # 1. SAVEPOINT: the request's transaction inside the test's
-        # 2. COUNT for the page numbers
-        # 3. the page of commitments, with announcement, lead agency and topic
-        #    joined
+        # 2. COUNT for the page numbers (joining nothing: CountedApart)
+        # 3. the page of commitments, with the slugs of announcement and topic
+        #    and the lead agency's slug and name (ReadsRef)
         # 4. the page's supporting agencies
         # 5. the page's latest updates, one per commitment (a subquery per
-        #    update), with their authors joined
-        # 6. the page's deadline changes with their authors
-        # 7. those updates' corrections, with their authors joined
+        #    update), with their authors' usernames
+        # 6. the page's deadline changes with their authors' usernames
+        # 7. those updates' corrections, with their authors' usernames
         # 8. RELEASE SAVEPOINT
         response = api_client.get(
             "/api/v1/commitments/?page_size=100&status=in_progress&ordering=-due_date"
@@ -76,10 +76,11 @@ def test_detail_query_count_is_constant(
 
     with django_assert_num_queries(7):
         # 1. SAVEPOINT
-        # 2. the commitment, with announcement, lead agency and topic joined
+        # 2. the commitment, with the slugs of announcement and topic and the
+        #    lead agency's slug and name
         # 3. its supporting agencies
-        # 4. its latest update with the author joined
-        # 5. its deadline changes with their authors
+        # 4. its latest update with the author's username
+        # 5. its deadline changes with their authors' usernames
         # 6. that update's corrections
         # 7. RELEASE SAVEPOINT
         response = api_client.get(f"/api/v1/commitments/{commitment.pk}/{as_of}")
@@ -96,8 +97,9 @@ def test_feed_query_count_is_constant(api_client, django_assert_num_queries, cou
     with django_assert_num_queries(5):
         # 1. SAVEPOINT
         # 2. COUNT
-        # 3. the page of updates with their authors (and retractors) joined
-        # 4. the page's corrections, with their authors joined
+        # 3. the page of updates with their authors' usernames (and their
+        #    retractors joined)
+        # 4. the page's corrections, with their authors' usernames
         # 5. RELEASE SAVEPOINT
         response = api_client.get("/api/v1/updates/?page_size=100")
 

@@ -73,6 +73,27 @@ class IdCursorPagination(pagination.CursorPagination):
         return cursor
 
 
+class CountedApart:
+    """Rows to page: `shown`, as the response shows them, counted by `counted`,
+    the same rows without what was added to show them. The commitment list's
+    rows carry columns of their related rows, joined (ReadsRef), and Django
+    keeps an annotation's joins in a COUNT that does not need them. Anything
+    but the count is asked of `shown`."""
+
+    def __init__(self, shown, counted):
+        self.shown = shown
+        self.counted = counted
+
+    def count(self):
+        return self.counted.count()
+
+    def __getitem__(self, key):
+        return self.shown[key]
+
+    def __getattr__(self, name):
+        return getattr(self.shown, name)
+
+
 class CommitmentPagination(Pagination):
     """The commitment list. Page numbers by default. `?cursor=` (empty for the
     first page) pages the list by keyset instead, for deep reads and exports: a

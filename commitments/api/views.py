@@ -33,6 +33,7 @@ from commitments.api.exceptions import Conflict, UnprocessableContent
 from commitments.api.pagination import (
     ChangeCursorPagination,
     CommitmentPagination,
+    CountedApart,
     Pagination,
 )
 from commitments.api.permissions import (
@@ -151,12 +152,17 @@ def summarize(commitments):
 
 def progress_updates(join_retracted_by=True):
     """Progress updates with everything their JSON shows, in a constant number
-    of queries: the update with its authors, then its corrections. Updates that
-    are never retracted (a commitment's latest, a counted one) need no join of
-    the user who retracts (`join_retracted_by=False`)."""
-    authors = ["author", "retracted_by"] if join_retracted_by else ["author"]
-    return ProgressUpdate.objects.select_related(*authors).prefetch_related(
-        api.prefetched("corrections", Correction.objects.select_related("author"))
+    of queries: the update with its author's name, then its corrections. Updates
+    that are never retracted (a commitment's latest, a counted one) need no join
+    of the user who retracts (`join_retracted_by=False`)."""
+    updates = ProgressUpdate.objects.annotate(**api.ProgressUpdateSerializer.refs())
+    if join_retracted_by:
+        updates = updates.select_related("retracted_by")
+    return updates.prefetch_related(
+        api.prefetched(
+            "corrections",
+            Correction.objects.annotate(**api.CorrectionSerializer.refs()),
+        )
     )
 
 
@@ -239,16 +245,16 @@ class CommitmentViewSet(
         late are the model's properties (CommitmentSerializer): computing them in
         SQL cost more to build than the rest of a detail's query."""
         day = commitments.as_of_day
-        return commitments.select_related(
-            "announcement", "lead_agency", "topic"
-        ).prefetch_related(
+        return commitments.annotate(**api.CommitmentSerializer.refs()).prefetch_related(
             api.prefetched(
                 "supporting_agencies", Agency.objects.order_by("name", "id")
             ),
             Prefetch("latest_update", progress_updates(join_retracted_by=False)),
             api.prefetched(
                 "deadline_changes",
-                DeadlineChange.objects.known_by(day).select_related("author"),
+                DeadlineChange.objects.known_by(day).annotate(
+                    **api.DeadlineChangeSerializer.refs()
+                ),
             ),
         )
 
@@ -259,7 +265,9 @@ class CommitmentViewSet(
             # is built. A bad filter raised above, before anything is sent.
             return csv_response(commitments, request)
         # The page carries the queryset's `as_of` day (CommitmentPagination).
-        page = self.paginate_queryset(self.shown(commitments))
+        page = self.paginate_queryset(
+            CountedApart(self.shown(commitments), counted=commitments)
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
