@@ -1513,7 +1513,48 @@ RECORDED_ORDER = ["-created_at", "-id"]
 CORRECTABLE_FIELDS = ["commitment", "reported_on", "status", "summary", "source_url"]
 
 
+class CorrectionsIterable(ModelIterable):
+    """Progress updates, each holding its corrections (ProgressUpdateQuerySet.
+    with_corrections)."""
+
+    def __iter__(self):
+        updates = list(super().__iter__())
+        corrected = [update.pk for update in updates if update.has_corrections]
+        corrections = {pk: [] for pk in corrected}
+        if corrected:
+            for correction in self.queryset.corrections.filter(update__in=corrected):
+                corrections[correction.update_id].append(correction)
+        for update in updates:
+            update.prefetched_corrections = corrections.get(update.pk, [])
+        yield from updates
+
+
 class ProgressUpdateQuerySet(models.QuerySet):
+    # How with_corrections reads the corrections: a Correction queryset, which
+    # every copy of this queryset keeps (_clone).
+    corrections = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.corrections = self.corrections
+        return clone
+
+    def with_corrections(self, corrections=None):
+        """These updates, each holding its corrections (oldest first) as the list
+        `prefetched_corrections`, which the API reads (ReadsPrefetched,
+        commitments/api/serializers.py): read by `corrections` (default: with
+        their authors) in one more query for the updates that have any, and in
+        none where none has, as on most pages of updates and of commitments with
+        their latest. A prefetch of the relation queries for every page."""
+        clone = self.annotate(
+            has_corrections=Exists(Correction.objects.filter(update=OuterRef("pk")))
+        )
+        clone._iterable_class = CorrectionsIterable
+        if corrections is None:
+            corrections = Correction.objects.select_related("author")
+        clone.corrections = corrections
+        return clone
+
     def counted(self):
         """The updates that count for the status: those not retracted."""
         return self.filter(retracted_at__isnull=True)

@@ -280,25 +280,26 @@ def test_a_correction_costs_a_fixed_number_of_queries(
     ProgressUpdateFactory.create_batch(5, commitment=update.commitment)
     etag = client.get(url(update))["ETag"]
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         # 1. SAVEPOINT: the request's transaction inside the test's
         # 2. the token with its user and the user's permissions
         # 3. SELECT ... FOR UPDATE the update's row (api.conditional)
         # 4. the update with its authors, its commitment and that one's
-        #    announcement (get_object; the permission and the rules read them)
-        # 5. its corrections with their authors (the ETag's representation)
-        # 6. UPDATE the update (compared with the values read under the lock)
-        # 7. INSERT its history record (the note as the reason)
-        # 8. SELECT ... FOR UPDATE the commitment, to settle its status
-        # 9. its latest counted update
-        # 10. UPDATE the commitment's status and version
-        # 11. INSERT its history record
-        # 12. INSERT ... SELECT its supporting agencies into that history
-        # 13. INSERT the correction
-        # 14. INSERT the entry in the changes feed (progress_corrected)
-        # 15. the corrected update with its authors, for the response
-        # 16. its corrections with their authors
-        # 17. RELEASE SAVEPOINT
+        #    announcement (get_object; the permission and the rules read them),
+        #    and whether it has corrections (none yet: nothing more to read
+        #    for the ETag's representation)
+        # 5. UPDATE the update (compared with the values read under the lock)
+        # 6. INSERT its history record (the note as the reason)
+        # 7. SELECT ... FOR UPDATE the commitment, to settle its status
+        # 8. its latest counted update
+        # 9. UPDATE the commitment's status and version
+        # 10. INSERT its history record
+        # 11. INSERT ... SELECT its supporting agencies into that history
+        # 12. INSERT the correction
+        # 13. INSERT the entry in the changes feed (progress_corrected)
+        # 14. the corrected update with its authors, for the response
+        # 15. its corrections with their authors
+        # 16. RELEASE SAVEPOINT
         response = client.patch(
             url(update),
             {

@@ -152,18 +152,14 @@ def summarize(commitments):
 
 def progress_updates(join_retracted_by=True):
     """Progress updates with everything their JSON shows, in a constant number
-    of queries: the update with its author's name, then its corrections. Updates
-    that are never retracted (a commitment's latest, a counted one) need no join
-    of the user who retracts (`join_retracted_by=False`)."""
-    updates = ProgressUpdate.objects.annotate(**api.ProgressUpdateSerializer.refs())
-    if join_retracted_by:
-        updates = updates.select_related("retracted_by")
-    return updates.prefetch_related(
-        api.prefetched(
-            "corrections",
-            Correction.objects.annotate(**api.CorrectionSerializer.refs()),
-        )
-    )
+    of queries: the update with its author's name, then the corrections of
+    those that have any (ProgressUpdateQuerySet.with_corrections). Updates that
+    are never retracted (a commitment's latest, a counted one) need no join of
+    the user who retracts (`join_retracted_by=False`)."""
+    updates = ProgressUpdate.objects.annotate(
+        **api.ProgressUpdateSerializer.refs()
+    ).with_corrections(Correction.objects.annotate(**api.CorrectionSerializer.refs()))
+    return updates.select_related("retracted_by") if join_retracted_by else updates
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -376,7 +372,7 @@ class CommitmentViewSet(
         # A new update has no corrections: nothing to read for its JSON. The
         # serializer that validated the body shows it (serializer.data is the
         # saved instance's representation): its fields are built once.
-        update._prefetched_objects_cache = {"corrections": Correction.objects.none()}
+        update.prefetched_corrections = []
         return Response(serializer.data, status=201)
 
     def replay(self, request, key, fingerprint, context):
