@@ -1540,12 +1540,11 @@ class ProgressUpdateQuerySet(models.QuerySet):
         return clone
 
     def with_corrections(self, corrections=None):
-        """These updates, each holding its corrections (oldest first) as the list
-        `prefetched_corrections`, which the API reads (ReadsPrefetched,
-        commitments/api/serializers.py): read by `corrections` (default: with
-        their authors) in one more query for the updates that have any, and in
-        none where none has, as on most pages of updates and of commitments with
-        their latest. A prefetch of the relation queries for every page."""
+        """These updates, each holding its corrections (`correction_list`, oldest
+        first): read by `corrections` (default: with their authors) in one more
+        query for the updates that have any, and in none where none has, as on
+        most pages of updates and of commitments with their latest. A prefetch
+        of the relation queries for every page."""
         clone = self.annotate(
             has_corrections=Exists(Correction.objects.filter(update=OuterRef("pk")))
         )
@@ -1786,11 +1785,20 @@ class ProgressUpdate(LoadedValues, models.Model):
         return self.retracted_at is not None
 
     @property
+    def correction_list(self):
+        """Its corrections, oldest first: those the queryset read with the
+        update (ProgressUpdateQuerySet.with_corrections), or else the
+        database's."""
+        if hasattr(self, "prefetched_corrections"):
+            return self.prefetched_corrections
+        return list(self.corrections.all())
+
+    @property
     def last_changed_at(self):
         """When a reader last had news of this entry: entered, corrected or
-        retracted (the Atom entry's `updated`). Uses prefetched corrections."""
+        retracted (the Atom entry's `updated`)."""
         moments = [self.created_at, self.retracted_at]
-        moments += [correction.corrected_at for correction in self.corrections.all()]
+        moments += [correction.corrected_at for correction in self.correction_list]
         return max(moment for moment in moments if moment is not None)
 
     def record_added(self):

@@ -194,6 +194,26 @@ def test_an_unknown_override_is_refused_by_name(client, demo):
     assert "status" in response.json()
 
 
+@pytest.mark.parametrize(
+    "override, field",
+    [
+        ({"title": 123}, "title"),
+        ({"slug": True}, "slug"),
+        ({"deadline_text": 45}, "deadline_text"),
+        ({"due_date": "2018-4-26"}, "due_date"),
+        ({"title": "Certify", "unknown": 1}, "unknown"),
+    ],
+)
+def test_an_override_is_as_strict_as_a_commitments_field(client, demo, override, field):
+    # As a commitment's own fields: text is a string, a date exactly YYYY-MM-DD.
+    draft = propose(client).json()["results"][0]
+    response = client.post(
+        f"/api/v1/drafts/{draft['id']}/accept/", override, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
 def test_rejecting_records_who_and_keeps_the_draft_out_of_later_proposals(
     client, demo, maintainer
 ):

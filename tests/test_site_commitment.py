@@ -108,9 +108,10 @@ def test_unknown_commitment_is_404_with_a_way_back(client):
     assert client.get("/a/nope/nics-certification/").status_code == 404
 
 
+@pytest.mark.parametrize("corrected", [False, True])
 @pytest.mark.parametrize("extra", [0, 20])
 def test_permalink_costs_the_same_queries_whatever_its_timeline_and_parts(
-    client, django_assert_num_queries, extra
+    client, django_assert_num_queries, extra, corrected
 ):
     announcement = build_announcement()
     commitment = announcement.commitments.get(slug="nics-certification")
@@ -122,17 +123,23 @@ def test_permalink_costs_the_same_queries_whatever_its_timeline_and_parts(
             slug=f"part-{number}",
             source_quote="certify over the next 45 days",
         )
+    if corrected:
+        update = commitment.updates.first()
+        update.summary += " Corrected."
+        update.correction_note = "A fuller summary."
+        update.save()
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7 + corrected):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the commitment, overdue and late, with announcement, lead agency,
         #    topic and parent
-        # 3. its progress updates, with who recorded and who retracted them
-        # 4. their corrections, with their authors
-        # 5. its supporting agencies
-        # 6. its sub-commitments with their announcement and lead agencies
-        # 7. its deadline changes with their authors
-        # 8. RELEASE SAVEPOINT
+        # 3. its progress updates, with who recorded and who retracted them,
+        #    and whether each has corrections
+        # (4. the corrections of those that have any, with their authors)
+        # 4. its supporting agencies
+        # 5. its sub-commitments with their announcement and lead agencies
+        # 6. its deadline changes with their authors
+        # 7. RELEASE SAVEPOINT
         response = client.get(URL)
 
     assert response.status_code == 200

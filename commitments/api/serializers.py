@@ -489,7 +489,6 @@ class CorrectionSerializer(ModelSerializer):
     class Meta:
         model = Correction
         fields = ["corrected_at", "note", "author"]
-        list_serializer_class = PrefetchedListSerializer
 
 
 class RetractionSerializer(serializers.Serializer):
@@ -508,7 +507,9 @@ class ProgressUpdateSerializer(StrictModelSerializer):
         help_text="When the update was entered (reported_on is when the progress "
         "happened).",
     )
-    corrections = CorrectionSerializer(many=True, read_only=True)
+    corrections = CorrectionSerializer(
+        many=True, read_only=True, source="correction_list"
+    )
     retracted = serializers.SerializerMethodField()
 
     class Meta:
@@ -987,21 +988,6 @@ class ProposedDraftsSerializer(serializers.Serializer):
     skipped = SkippedProposalSerializer(many=True)
 
 
-class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, naming each."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = {
-                name: ["This field does not exist."]
-                for name in data
-                if name not in self.fields
-            }
-            if unknown:
-                raise serializers.ValidationError(unknown)
-        return super().to_internal_value(data)
-
-
 class ProposeDraftsSerializer(StrictSerializer):
     """The drafts POST takes no fields: it reads the announcement's text."""
 
@@ -1010,9 +996,9 @@ class AcceptDraftSerializer(StrictSerializer):
     """What a maintainer may set instead of the draft's own values when accepting
     it. All optional."""
 
-    slug = serializers.SlugField(max_length=50, required=False)
-    title = serializers.CharField(max_length=300, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    slug = StrictSlugField(max_length=50, required=False)
+    title = StrictCharField(max_length=300, required=False)
+    description = StrictCharField(required=False, allow_blank=True)
     topic = StrictSlugRelatedField(
         slug_field="slug", queryset=Topic.objects.all(), required=False
     )
@@ -1023,13 +1009,11 @@ class AcceptDraftSerializer(StrictSerializer):
         slug_field="slug", queryset=Agency.objects.all(), many=True, required=False
     )
     kind = serializers.ChoiceField(choices=Commitment.Kind.choices, required=False)
-    deadline_text = serializers.CharField(
-        max_length=200, required=False, allow_blank=True
-    )
+    deadline_text = StrictCharField(max_length=200, required=False, allow_blank=True)
     due_in_days = serializers.IntegerField(
         min_value=0, max_value=36500, required=False, allow_null=True
     )
-    due_date = serializers.DateField(required=False, allow_null=True)
+    due_date = StrictDateField(required=False, allow_null=True)
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Commitment.objects.all(), required=False, allow_null=True
     )

@@ -12,7 +12,6 @@ fixed date, so its ETag holds and readers get 304."""
 import datetime
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -55,7 +54,7 @@ class ProgressFeed(Feed):
             ProgressUpdate.objects.select_related(
                 "commitment__announcement", "commitment__lead_agency"
             )
-            .prefetch_related(Prefetch("corrections", Correction.objects.all()))
+            .with_corrections(Correction.objects.all())
             .order_by(*RECORDED_ORDER)
         )
 
@@ -82,7 +81,7 @@ class ProgressFeed(Feed):
             "<p>Corrected on {}: {}</p>",
             (
                 (f"{correction.corrected_at:%Y-%m-%d}", correction.note)
-                for correction in item.corrections.all()
+                for correction in item.correction_list
             ),
         )
         return format_html(

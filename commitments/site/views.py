@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, CharField, Prefetch, Value, When
+from django.db.models import Case, CharField, Value, When
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404, render
@@ -30,7 +30,6 @@ from commitments.models import (
     Announcement,
     ChangeEntry,
     Commitment,
-    Correction,
     ProgressUpdate,
     Status,
 )
@@ -219,9 +218,7 @@ def commitment_detail(request, announcement_slug, slug):
     updates = list(
         commitment.updates.known_by(day)
         .select_related("author", "retracted_by")
-        .prefetch_related(
-            Prefetch("corrections", Correction.objects.select_related("author"))
-        )
+        .with_corrections()
         .order_by(*TIMELINE_ORDER)
     )
     counted = [update for update in updates if not update.is_retracted]
