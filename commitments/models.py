@@ -1515,14 +1515,17 @@ CORRECTABLE_FIELDS = ["commitment", "reported_on", "status", "summary", "source_
 
 class CorrectionsIterable(ModelIterable):
     """Progress updates, each holding its corrections (ProgressUpdateQuerySet.
-    with_corrections)."""
+    with_corrections). It reads every update before yielding the first, to
+    read the corrections of all of them at once: it does not stream."""
 
     def __iter__(self):
         updates = list(super().__iter__())
         corrected = [update.pk for update in updates if update.has_corrections]
         corrections = {pk: [] for pk in corrected}
         if corrected:
-            for correction in self.queryset.corrections.filter(update__in=corrected):
+            for correction in self.queryset.corrections_queryset.filter(
+                update__in=corrected
+            ):
                 corrections[correction.update_id].append(correction)
         for update in updates:
             update.prefetched_corrections = corrections.get(update.pk, [])
@@ -1532,11 +1535,11 @@ class CorrectionsIterable(ModelIterable):
 class ProgressUpdateQuerySet(models.QuerySet):
     # How with_corrections reads the corrections: a Correction queryset, which
     # every copy of this queryset keeps (_clone).
-    corrections = None
+    corrections_queryset = None
 
     def _clone(self):
         clone = super()._clone()
-        clone.corrections = self.corrections
+        clone.corrections_queryset = self.corrections_queryset
         return clone
 
     def with_corrections(self, corrections=None):
@@ -1551,7 +1554,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         clone._iterable_class = CorrectionsIterable
         if corrections is None:
             corrections = Correction.objects.select_related("author")
-        clone.corrections = corrections
+        clone.corrections_queryset = corrections
         return clone
 
     def counted(self):
@@ -1770,6 +1773,7 @@ class ProgressUpdate(LoadedValues, models.Model):
                     pk=moved_from
                 ).refresh_status()
             if published is None:
+                self.prefetched_corrections = []
                 self.record_added()
             elif corrected:
                 self.record_correction(note)
@@ -1788,10 +1792,17 @@ class ProgressUpdate(LoadedValues, models.Model):
     def correction_list(self):
         """Its corrections, oldest first: those the queryset read with the
         update (ProgressUpdateQuerySet.with_corrections), or else the
-        database's."""
-        if hasattr(self, "prefetched_corrections"):
-            return self.prefetched_corrections
-        return list(self.corrections.all())
+        database's. A new update has none, and a correction saved through it
+        joins the list."""
+        if "prefetched_corrections" not in self.__dict__:
+            self.prefetched_corrections = list(self.corrections.all())
+        return self.prefetched_corrections
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using, fields, from_queryset)
+        # As Django forgets prefetched rows: on a full refresh only.
+        if fields is None:
+            self.__dict__.pop("prefetched_corrections", None)
 
     @property
     def last_changed_at(self):
@@ -1815,9 +1826,11 @@ class ProgressUpdate(LoadedValues, models.Model):
     def record_correction(self, note):
         author = self.corrected_by or acting_user()
         self.corrected_by = None
-        Correction.objects.create(
+        correction = Correction.objects.create(
             update=self, note=note, author=author, corrected_at=timezone.now()
         )
+        if "prefetched_corrections" in self.__dict__:
+            self.prefetched_corrections = [*self.prefetched_corrections, correction]
         record_change_entry(
             ChangeEntry.Kind.PROGRESS_CORRECTED,
             announcement=self.commitment.announcement,

@@ -111,11 +111,12 @@ def test_a_cursor_page_runs_no_count(
     with django_assert_num_queries(6):
         # 1. SAVEPOINT: the request's transaction inside the test's
         # 2. page_size + 1 commitments after the cursor's id (the extra row
-        #    tells whether there is a next page), with announcement, lead agency
-        #    and topic joined and overdue/late computed in SQL
+        #    tells whether there is a next page), with the slugs and names
+        #    they show of announcement, lead agency and topic
         # 3. the page's supporting agencies
-        # 4. the page's latest updates, one per commitment, with their authors
-        # 5. the page's deadline changes with their authors
+        # 4. the page's latest updates, one per commitment, with their authors'
+        #    usernames (and none corrected: no query for corrections)
+        # 5. the page's deadline changes with their authors' usernames
         # 6. RELEASE SAVEPOINT
         response = api_client.get(f"/api/v1/commitments/?cursor=&page_size={page_size}")
 

@@ -202,6 +202,7 @@ def test_an_unknown_override_is_refused_by_name(client, demo):
         ({"deadline_text": 45}, "deadline_text"),
         ({"due_date": "2018-4-26"}, "due_date"),
         ({"title": "Certify", "unknown": 1}, "unknown"),
+        ({"parent": ""}, "parent"),
     ],
 )
 def test_an_override_is_as_strict_as_a_commitments_field(client, demo, override, field):

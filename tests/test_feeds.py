@@ -7,7 +7,7 @@ import feedparser
 import pytest
 from defusedxml import ElementTree
 
-from tests.factories import ProgressUpdateFactory
+from tests.factories import ProgressUpdateFactory, UserFactory
 from tests.site_data import build_announcement
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +194,7 @@ def correct_one(commitment):
     )
     update.summary += " Corrected."
     update.correction_note = "A fuller summary."
+    update.corrected_by = UserFactory()
     update.save()
 
 
@@ -220,11 +221,12 @@ def test_agency_feed_costs_the_same_queries_whatever_its_size(
         # 2. the agency
         # 3. the progress on what it leads or supports, with commitment,
         #    announcement and lead agency
-        # (4. their corrections)
+        # (+1 when corrected: their corrections)
         # 4. RELEASE SAVEPOINT
         response = client.get("/feeds/agencies/doj.atom")
 
     assert len(parse(response).entries) == entries
+    assert ("Corrected on" in response.content.decode()) == corrected
 
 
 @CORRECTED
@@ -242,16 +244,17 @@ def test_all_progress_and_commitment_feeds_cost_the_same_queries_whatever_size(
     with django_assert_num_queries(3 + corrected):
         # 1. SAVEPOINT (ATOMIC_REQUESTS, inside the test's transaction)
         # 2. the latest progress, with commitment, announcement and lead agency
-        # (3. their corrections)
+        # (+1 when corrected: their corrections)
         # 3. RELEASE SAVEPOINT
         everything = client.get("/feeds/updates.atom")
     with django_assert_num_queries(4 + corrected):
         # 1. SAVEPOINT
         # 2. the commitment with its announcement
         # 3. its progress, with commitment, announcement and lead agency
-        # (4. their corrections)
+        # (+1 when corrected: their corrections)
         # 4. RELEASE SAVEPOINT
         one = client.get(NICS_FEED)
 
     assert len(parse(everything).entries) == 3 + extra_updates
     assert len(parse(one).entries) == 2 + extra_updates
+    assert ("Corrected on" in one.content.decode()) == corrected

@@ -6,14 +6,15 @@ import pytest
 from django.db.models import F
 
 from commitments.models import Correction, ProgressUpdate
-from tests.factories import CommitmentFactory, ProgressUpdateFactory
+from tests.factories import CommitmentFactory, ProgressUpdateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def correct(update, note):
+def correct(update, note, author=None):
     update.summary += " More."
     update.correction_note = note
+    update.corrected_by = author
     update.save()
 
 
@@ -36,9 +37,10 @@ def test_the_corrections_of_those_that_have_any_in_one_more_query(
     updates, django_assert_num_queries
 ):
     first, second, _ = updates
-    correct(first, "One.")
-    correct(first, "Two.")
-    correct(second, "Three.")
+    editor = UserFactory(username="editor")
+    correct(first, "One.", editor)
+    correct(first, "Two.", editor)
+    correct(second, "Three.", editor)
 
     with django_assert_num_queries(2):
         read = {u.pk: u for u in ProgressUpdate.objects.with_corrections()}
@@ -47,11 +49,11 @@ def test_the_corrections_of_those_that_have_any_in_one_more_query(
             for pk, update in read.items()
         }
         # With their authors (the default).
-        assert all(
-            correction.author is None
+        assert {
+            correction.author.username
             for update in read.values()
             for correction in update.prefetched_corrections
-        )
+        } == {"editor"}
 
     assert notes == {
         first.pk: ["One.", "Two."],
@@ -78,3 +80,28 @@ def test_the_queryset_that_reads_them_is_kept_through_copies(updates):
     # Counting and listing values read no corrections, and work.
     assert read.count() == 3
     assert list(read.values_list("has_corrections", flat=True)) == [True, False, False]
+
+
+def test_the_list_stays_true_through_the_updates_own_writes(
+    updates, django_assert_num_queries
+):
+    commitment = updates[0].commitment
+    with django_assert_num_queries(0):
+        # A new update has none: nothing to read.
+        new = ProgressUpdate(
+            commitment=commitment,
+            reported_on=updates[0].reported_on,
+            status=updates[0].status,
+            summary="New.",
+        )
+    new.save()
+    with django_assert_num_queries(0):
+        assert new.correction_list == []
+
+    correct(new, "One.")
+    with django_assert_num_queries(0):
+        assert [c.note for c in new.correction_list] == ["One."]
+
+    Correction.objects.create(update=new, note="Written elsewhere.")
+    new.refresh_from_db()
+    assert [c.note for c in new.correction_list] == ["One.", "Written elsewhere."]

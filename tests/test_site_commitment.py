@@ -127,6 +127,7 @@ def test_permalink_costs_the_same_queries_whatever_its_timeline_and_parts(
         update = commitment.updates.first()
         update.summary += " Corrected."
         update.correction_note = "A fuller summary."
+        update.corrected_by = UserFactory(username="corrector")
         update.save()
 
     with django_assert_num_queries(7 + corrected):
@@ -135,7 +136,8 @@ def test_permalink_costs_the_same_queries_whatever_its_timeline_and_parts(
         #    topic and parent
         # 3. its progress updates, with who recorded and who retracted them,
         #    and whether each has corrections
-        # (4. the corrections of those that have any, with their authors)
+        # (+1 when corrected: the corrections of those that have any, with
+        #  their authors)
         # 4. its supporting agencies
         # 5. its sub-commitments with their announcement and lead agencies
         # 6. its deadline changes with their authors
@@ -145,6 +147,7 @@ def test_permalink_costs_the_same_queries_whatever_its_timeline_and_parts(
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('href="/a/doj-school-safety-2018-03-12/part-') == extra
+    assert ("A fuller summary. (corrector)" in html) == corrected
 
 
 def test_status_due_date_and_overdue_come_right_under_the_title(client):

@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -34,7 +34,6 @@ from commitments.models import (
     AgencyAlias,
     Announcement,
     Commitment,
-    Correction,
     Draft,
     ProgressUpdate,
     Topic,
@@ -101,7 +100,7 @@ def record_of(update):
             + (f" by {correction.author}" if correction.author else ""),
             correction.note,
         )
-        for correction in update.corrections.all()
+        for correction in update.correction_list
     ]
     if update.is_retracted:
         lines.append(
@@ -116,9 +115,7 @@ def record_of(update):
 
 def with_record(queryset):
     """Progress updates with what record_of shows, in a fixed number of queries."""
-    return queryset.select_related("author", "retracted_by").prefetch_related(
-        Prefetch("corrections", Correction.objects.select_related("author"))
-    )
+    return queryset.select_related("author", "retracted_by").with_corrections()
 
 
 def mark_corrections(request, updates):

@@ -102,9 +102,9 @@ class ReadsRef:
     (`ref_columns`). Where the queryset annotated them on the row itself
     (ModelSerializer.refs), it reads them there, and the related row is neither
     joined whole nor built into a model instance: on a page of 50 commitments,
-    with their latest updates, that was some 250 instances, a fifth of the
-    request (README, "Where a list request spends its time"). Without them it
-    reads the related row, as DRF does."""
+    with their latest updates, that was 250 instances (README, "Where a list
+    request spends its time", a fifth pass). Without them it reads the related
+    row, as DRF does."""
 
     ref_columns = ()
 
@@ -116,7 +116,7 @@ class ReadsRef:
         }
 
     def get_attribute(self, instance):
-        values = instance.__dict__
+        values = getattr(instance, "__dict__", {})
         first = ref_name(self.source, self.ref_columns[0])
         if first not in values:
             return super().get_attribute(instance)
@@ -217,7 +217,8 @@ class RefusesUnknownFields:
 
 
 class StrictSerializer(RefusesUnknownFields, serializers.Serializer):
-    """The body of an action (retract, check): known fields only."""
+    """The body of an action (retract, check, a draft's proposal and
+    acceptance): known, writable fields only."""
 
 
 class TimestampField(serializers.DateTimeField):
@@ -1014,6 +1015,6 @@ class AcceptDraftSerializer(StrictSerializer):
         min_value=0, max_value=36500, required=False, allow_null=True
     )
     due_date = StrictDateField(required=False, allow_null=True)
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = StrictPrimaryKeyRelatedField(
         queryset=Commitment.objects.all(), required=False, allow_null=True
     )

@@ -152,7 +152,7 @@ def summarize(commitments):
 
 def progress_updates(join_retracted_by=True):
     """Progress updates with everything their JSON shows, in a constant number
-    of queries: the update with its author's name, then the corrections of
+    of queries: the update with its author's username, then the corrections of
     those that have any (ProgressUpdateQuerySet.with_corrections). Updates that
     are never retracted (a commitment's latest, a counted one) need no join of
     the user who retracts (`join_retracted_by=False`)."""
@@ -231,7 +231,9 @@ class CommitmentViewSet(
         if self.action in ("list", "retrieve"):
             # Filtered first (`as_of` reads the rows as of a day), then shown.
             return Commitment.objects.all()
-        return self.shown(Commitment.objects.all())
+        # A write: the model's rules read the announcement (Commitment.clean,
+        # ProgressUpdate.clean).
+        return self.shown(Commitment.objects.select_related("announcement"))
 
     @staticmethod
     def shown(commitments):
@@ -356,23 +358,22 @@ class CommitmentViewSet(
         }
         if key is None:
             # Nothing to race for: an error fails the request, and its transaction.
-            update = serializer.save(**values)
+            serializer.save(**values)
         else:
             try:
                 # A savepoint: if a concurrent retry with the same key wins the
                 # race, the database refuses this row and the request answers as
                 # the winner.
                 with transaction.atomic():
-                    update = serializer.save(**values)
+                    serializer.save(**values)
             except IntegrityError:
                 replay = self.replay(request, key, fingerprint, context)
                 if not replay:
                     raise
                 return replay
-        # A new update has no corrections: nothing to read for its JSON. The
-        # serializer that validated the body shows it (serializer.data is the
-        # saved instance's representation): its fields are built once.
-        update.prefetched_corrections = []
+        # The serializer that validated the body shows the new update
+        # (serializer.data is the saved instance's representation): its fields
+        # are built once, and a new update knows it has no corrections.
         return Response(serializer.data, status=201)
 
     def replay(self, request, key, fingerprint, context):
@@ -480,8 +481,6 @@ class ProgressUpdateViewSet(
     if_match_required_for = ("PATCH",)
 
     def get_queryset(self):
-        # A fresh queryset per request: a class attribute's prefetch cache would
-        # carry over.
         updates = progress_updates().order_by(*TIMELINE_ORDER)
         if self.request.method not in ("GET", "HEAD", "OPTIONS"):
             # The permission asks for the commitment, the rules for its
