@@ -24,7 +24,7 @@ a web process.
 Exit status 0 when every check held, 1 otherwise. Bounded: every request has a
 timeout, the servers are stopped and the scratch database dropped at the end.
 Needs PostgreSQL (DATABASE_URL's server, or --database-url) and the API of
-DESIGN.md ("HTTP interface").
+docs/design.md ("HTTP interface (v1)").
 """
 
 import argparse

@@ -1,4 +1,4 @@
-"""Who may do what (DESIGN.md, "Who may do what"; docs/architecture.md). The admin
+"""Who may do what (docs/design.md, "Who may do what"; docs/architecture.md). The admin
 and the API both ask this module, so they cannot disagree.
 
 - Anyone reads.

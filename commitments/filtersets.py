@@ -1,4 +1,4 @@
-"""The filters of the commitment lists (DESIGN.md, "Commitment filters" and "Public
+"""The filters of the commitment lists (docs/design.md, "Commitment filters" and "Public
 site"), written once: the API's list, summary and `?format=csv` use
 CommitmentFilterSet; the public list and /commitments.csv use the same filters
 under the site's names (CommitmentSiteFilterSet: `q` for search, `sort` for the
@@ -308,7 +308,7 @@ class MenuOrSlugBox(forms.Select):
 
 class CommitmentSiteFilterSet(CommitmentFilterSet):
     """The same filters for the public list and /commitments.csv, with the site's
-    names (DESIGN.md, "Public site"): `q` for search and `sort` for the order,
+    names (docs/design.md, "Public site"): `q` for search and `sort` for the order,
     and widgets for a GET form. They filter through the same methods."""
 
     search = None

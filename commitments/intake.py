@@ -1,5 +1,5 @@
 """Announcement intake: read an announcement's text and propose the commitments in it
-(DESIGN.md, "Drafts (announcement intake)").
+(docs/design.md, "Drafts (announcement intake)").
 
 Pure functions over the text, the announcement's date and the known agencies and
 topics: no database, no network, no model weights. Every rule is a pattern that a

@@ -1,5 +1,6 @@
 """The domain: agencies make commitments in announcements, and progress updates
-record, dated and sourced, how each commitment is going. See DESIGN.md, "Domain"."""
+record, dated and sourced, how each commitment is going. See docs/design.md,
+"Domain"."""
 
 import bisect
 import contextlib
@@ -616,7 +617,7 @@ class AsOfIterable(ModelIterable):
 
 
 class CommitmentQuerySet(models.QuerySet):
-    """The rules that select or count commitments, each written once (DESIGN.md,
+    """The rules that select or count commitments, each written once (docs/design.md,
     "Status vocabulary" and "Status as of"): the API's filters and summary, the
     site's lists and scorecards, the admin's filter, the CSV and the benchmark's
     baseline use these. A queryset read `as_of(day)` applies each of them to the
@@ -708,7 +709,7 @@ class CommitmentQuerySet(models.QuerySet):
         return Subquery(updates.values(field)[:1])
 
     def as_of(self, day):
-        """These commitments as they stood at the end of `day` (DESIGN.md, "Status
+        """These commitments as they stood at the end of `day` (docs/design.md, "Status
         as of"), or as now when `day` is None, in the same one query: those of
         announcements made by then, each with its status, due date, final
         assessment and last check of that day as `as_of_*` columns, which the rows
@@ -796,7 +797,7 @@ class CommitmentQuerySet(models.QuerySet):
         return self.exclude(self.late_rule())
 
     def of_agencies(self, agencies):
-        """The commitments these agencies lead or support (DESIGN.md, "an agency's
+        """The commitments these agencies lead or support (docs/design.md, "An agency's
         commitments")."""
         return self.filter(self.agencies_q(agencies))
 
@@ -2165,7 +2166,8 @@ def quote_spans(body, quotes):
 
 class Draft(models.Model):
     """A commitment proposed from an announcement's text, for a maintainer to accept
-    (which creates the commitment) or reject. See DESIGN.md, "Drafts"."""
+    (which creates the commitment) or reject. See docs/design.md, "Drafts
+    (announcement intake)"."""
 
     class State(models.TextChoices):
         PROPOSED = "proposed", "Proposed"

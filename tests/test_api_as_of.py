@@ -1,5 +1,5 @@
 """`as_of=YYYY-MM-DD` on the commitment list, detail, summary and CSV: every value as
-it stood at the end of that day (DESIGN.md, "Status as of")."""
+it stood at the end of that day (docs/design.md, "Status as of")."""
 
 import datetime
 

@@ -1,5 +1,5 @@
 """Announcement intake through the API: propose drafts from an announcement's text,
-list them, accept or reject them (DESIGN.md, "Drafts")."""
+list them, accept or reject them (docs/design.md, "Drafts (announcement intake)")."""
 
 import datetime
 import json

@@ -1,4 +1,4 @@
-"""Query parameters are strict (DESIGN.md): an API request with a parameter its
+"""Query parameters are strict (docs/design.md): an API request with a parameter its
 endpoint does not know, or a format it does not serve, gets 400 naming it."""
 
 import pytest

@@ -84,7 +84,7 @@ def test_the_45_day_certification_is_due_26_april_2018(loaded):
     assert commitment.due_date == datetime.date(2018, 4, 26)
     assert commitment.original_due_date == datetime.date(2018, 4, 26)
     assert commitment.kind == Commitment.Kind.TIME_BOUND
-    # DESIGN.md's reference example: the agencies that must certify lead; the DOJ,
+    # docs/design.md's reference example: the agencies that must certify lead; the DOJ,
     # which asked, and the FBI, which runs NICS, support.
     assert commitment.lead_agency.slug == "nics-federal-agencies"
     assert sorted(a.slug for a in commitment.supporting_agencies.all()) == [

@@ -1,5 +1,5 @@
 """The "Maintainers" group comes with the database (migrations 0005 and 0011),
-holding what DESIGN.md gives maintainers; its members maintain in the admin and the
+holding what docs/design.md gives maintainers; its members maintain in the admin and the
 API alike."""
 
 import pytest

@@ -12,7 +12,7 @@ A seed makes a run reproducible: a failure names its seed, and rerunning that
 test replays it. Hypothesis's example database is off, so nothing but the seed
 decides what is generated.
 
-Where a check is told that more statuses are fine, the contract (DESIGN.md) says
+Where a check is told that more statuses are fine, the contract (docs/design.md) says
 so; each exception is commented where it is configured. The one check not run
 is max_response_time: it needs a limit, and timings on a shared CI machine are
 not a property of the API."""
@@ -46,7 +46,7 @@ MAX_EXAMPLES = 8
 SCENARIOS = 25
 
 CHECKS = {
-    # Schema-valid input can still be refused by the contract (DESIGN.md): 400
+    # Schema-valid input can still be refused by the contract (docs/design.md): 400
     # for a slug that names no agency, a quote not in the announcement's text,
     # a deadline change without its reason; 403 for a user who may not write
     # there; 404 for an id or slug that names nothing; 409 for a concurrent
@@ -68,10 +68,10 @@ CHECKS = {
         ]
     },
     # A write to a commitment, or a correction, without If-Match is answered
-    # 428 (DESIGN.md, "Preconditions").
+    # 428 (docs/design.md, "Preconditions").
     # Preconditions are evaluated before the request's content is read (RFC 9110
     # §13.2.1), so a write with a malformed body and a failing If-Match or a
-    # matching If-None-Match is answered 412, as DESIGN.md ("Preconditions")
+    # matching If-None-Match is answered 412, as docs/design.md ("Preconditions")
     # says, before the body could be refused with 400.
     "negative_data_rejection": {
         "expected-statuses": [

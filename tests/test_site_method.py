@@ -1,7 +1,7 @@
 import pytest
 
 # Each status as the method page must present it: value, label and a phrase of
-# its definition (DESIGN.md, "Status vocabulary").
+# its definition (docs/design.md, "Status vocabulary").
 STATUSES = [
     ("not_rated", "Not yet rated", "Nobody has assessed it yet"),
     ("in_progress", "In progress", "Concrete steps are under way"),

@@ -1,5 +1,5 @@
 """The filter backend of every API list: DjangoFilterBackend, with the query
-string read as DESIGN.md reads it.
+string read as docs/design.md reads it.
 
 - An empty value (`?status=`, as a GET form sends an unused field) means no filter.
 - A parameter that takes one value (all but the repeatable ones such as `status`)

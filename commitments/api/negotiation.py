@@ -2,7 +2,7 @@
 DEFAULT_CONTENT_NEGOTIATION_CLASS). DRF runs it first in every request, before
 authentication, permissions and anything read; it does two jobs.
 
-- Strict query parameters (DESIGN.md, "Query parameters are strict too"): an API
+- Strict query parameters (docs/design.md, "Query parameters are strict too"): an API
   request with a parameter its endpoint does not know, or a `format` it does not
   serve, gets 400 naming it, rather than an answer that silently ignored it. What
   an endpoint knows comes from the view itself: its renderers' formats, its

@@ -29,7 +29,7 @@ from commitments.api.permissions import (
     ModelPermissionsOrAnonReadOnly,
 )
 
-# The permissions that let anyone read (DESIGN.md, "Who may do what"). A read
+# The permissions that let anyone read (docs/design.md, "Who may do what"). A read
 # behind any other (drafts: maintainers only) keeps its padlock.
 ANONYMOUS_READS = (
     permissions.AllowAny,
@@ -204,7 +204,7 @@ class AgencyRefFieldExtension(OpenApiSerializerFieldExtension):
 
 
 # Every error but 400 reads `{"detail": "..."}`; a 400 names each offending field
-# or query parameter (DESIGN.md, "Errors are JSON").
+# or query parameter (docs/design.md, "Errors are JSON").
 COMPONENTS = {
     "Detail": {
         "type": "object",

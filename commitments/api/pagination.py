@@ -1,4 +1,5 @@
-"""Pagination for every API list but /statuses/ (DESIGN.md)."""
+"""Pagination for every API list but /statuses/ (docs/design.md, "HTTP
+interface (v1)")."""
 
 import datetime
 import re

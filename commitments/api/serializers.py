@@ -1,4 +1,4 @@
-"""JSON representations for API v1 (DESIGN.md, "HTTP interface (v1)").
+"""JSON representations for API v1 (docs/design.md, "HTTP interface (v1)").
 
 Requests name agencies, announcements and topics by slug; responses expand agencies
 to `{"slug", "name"}`. Writes are strict: a field the client may not set, or that
@@ -222,7 +222,7 @@ class StrictSerializer(RefusesUnknownFields, serializers.Serializer):
 
 
 class TimestampField(serializers.DateTimeField):
-    """A timestamp, in UTC as DESIGN.md says, without DRF asking for the current
+    """A timestamp, in UTC as docs/design.md says, without DRF asking for the current
     time zone again on every value."""
 
     def __init__(self, **kwargs):
@@ -921,8 +921,8 @@ class AgencyWithAliasesSerializer(AgencySerializer):
 
 
 class DraftSerializer(serializers.ModelSerializer):
-    """A proposed commitment (DESIGN.md, "Drafts"). Read-only: drafts change
-    only by being accepted or rejected."""
+    """A proposed commitment (docs/design.md, "Drafts (announcement intake)").
+    Read-only: drafts change only by being accepted or rejected."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:draft-detail")
     announcement = serializers.SlugRelatedField(slug_field="slug", read_only=True)

@@ -1,4 +1,4 @@
-"""API v1 views (DESIGN.md, "HTTP interface (v1)"). Nothing is deleted through the
+"""API v1 views (docs/design.md, "HTTP interface (v1)"). Nothing is deleted through the
 API: no viewset offers destroy, so DELETE gets 405."""
 
 import hashlib

@@ -1,4 +1,4 @@
-"""The "Maintainers" group with the permissions DESIGN.md gives maintainers: add and
+"""The "Maintainers" group with the permissions docs/design.md gives maintainers: add and
 change agencies, topics, announcements, commitments and progress updates.
 
 commitments.access.MAINTAINER_PERMISSIONS is what the code checks; this list is a

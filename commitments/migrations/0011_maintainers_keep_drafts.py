@@ -1,4 +1,4 @@
-"""The Maintainers group also adds and changes drafts (DESIGN.md, "Who may do
+"""The Maintainers group also adds and changes drafts (docs/design.md, "Who may do
 what"), which migration 0006 brought. A frozen list, like 0005's."""
 
 from django.contrib.auth.management import create_permissions

@@ -233,8 +233,8 @@ def commitment_detail(request, announcement_slug, slug):
         "commitments/commitment.html",
         {
             "commitment": commitment,
-            # Fixed by the HTTP contract (DESIGN.md), so the site does not depend on
-            # the API's URL names.
+            # Fixed by the contract (docs/design.md, "HTTP interface (v1)"), so
+            # the site does not depend on the API's URL names.
             "api_url": f"/api/v1/commitments/{commitment.pk}/",
             "days_remaining": days_remaining,
             "days_overdue": -days_remaining if commitment.overdue else None,

@@ -1,4 +1,4 @@
-"""Print a new API token for a user (DESIGN.md, "Commands")."""
+"""Print a new API token for a user (docs/design.md, "Commands")."""
 
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, CommandError

@@ -1,4 +1,4 @@
-"""Make an existing user an editor of an agency (DESIGN.md, "Commands")."""
+"""Make an existing user an editor of an agency (docs/design.md, "Commands")."""
 
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, CommandError

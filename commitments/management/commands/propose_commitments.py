@@ -1,5 +1,5 @@
 """Store and print the drafts proposed from an announcement's text, as the API's
-drafts POST does (DESIGN.md, "Commands")."""
+drafts POST does (docs/design.md, "Commands")."""
 
 from django.core.management import BaseCommand, CommandError
 from django.db import transaction
