@@ -4,7 +4,9 @@ and the API both ask this module, so they cannot disagree.
 - Anyone reads.
 - Maintainers hold Django's model permissions to add and change agencies, topics,
   announcements, commitments, progress updates and drafts: the "Maintainers"
-  group holds them (migrations 0005 and 0011). Superusers hold every permission.
+  group holds them (migrations 0005 and 0011). An agency's aliases are written
+  with the agency, under its permission (`can_change_aliases`). Superusers hold
+  every permission.
   Writes to one kind of record need that model's own permission, which Django's
   admin and the API's ModelPermissionsOrAnonReadOnly both check with
   `user.has_perm`.
@@ -107,6 +109,13 @@ def can_check(user, commitment):
     """May this user confirm that the commitment's status still holds? Those who
     may add progress to it."""
     return can_add_progress(user, commitment)
+
+
+def can_change_aliases(user):
+    """May this user add, change and remove an agency's aliases? Those who may
+    change agencies: the aliases are part of their agency, which the API writes
+    with them under the agency's permission, and so does the admin."""
+    return _active(user) and user.has_perm("commitments.change_agency")
 
 
 def can_retract_progress(user):

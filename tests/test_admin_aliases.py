@@ -50,3 +50,32 @@ def test_distinct_names_are_saved(admin_client, db):
         "the AG",
         "the Attorney General",
     ]
+
+
+def test_a_maintainer_writes_aliases_with_the_agency(client, maintainer):
+    # As in the API: the agency's permission, not permissions of the aliases'
+    # own, which the Maintainers group does not hold.
+    doj = AgencyFactory(slug="doj")
+    AgencyAlias.objects.replace_for(doj, ["Main Justice"])
+    client.force_login(maintainer)
+
+    form = client.get(f"/admin/commitments/agency/{doj.pk}/change/")
+    assert "Main Justice" in form.content.decode()
+    response = change(client, doj, "the Attorney General")
+
+    assert response.status_code == 302
+    assert sorted(doj.aliases.values_list("name", flat=True)) == [
+        "Main Justice",
+        "the Attorney General",
+    ]
+
+
+def test_an_editor_sees_no_alias_to_change(client, db):
+    from tests.factories import UserFactory
+
+    editor = UserFactory(is_staff=True)
+    doj = AgencyFactory(slug="doj")
+    doj.editors.add(editor)
+    client.force_login(editor)
+
+    assert client.get(f"/admin/commitments/agency/{doj.pk}/change/").status_code == 403

@@ -1,11 +1,12 @@
 """The "Maintainers" group comes with the database (migrations 0005 and 0011),
-holding what docs/design.md gives maintainers; its members maintain in the admin and the
-API alike."""
+holding what docs/design.md ("Who may do what") gives maintainers; its members
+maintain in the admin and the API alike, an agency's aliases included."""
 
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from commitments.models import AgencyAlias
 from tests.conftest import authorize
 from tests.factories import AgencyFactory, CommitmentFactory
 
@@ -50,10 +51,21 @@ def test_a_member_maintains_in_the_admin(client, maintainer):
 
     response = client.post(
         reverse("admin:commitments_agency_add"),
-        {"name": "Bureau of Alcohol", "slug": "atf", "level": "federal"},
+        {
+            "name": "Bureau of Alcohol",
+            "slug": "atf",
+            "level": "federal",
+            # The aliases inline, which a maintainer writes with the agency.
+            "aliases-TOTAL_FORMS": "1",
+            "aliases-INITIAL_FORMS": "0",
+            "aliases-0-name": "the ATF",
+        },
     )
 
     assert response.status_code == 302
+    assert list(
+        AgencyAlias.objects.filter(agency__slug="atf").values_list("name", flat=True)
+    ) == ["the ATF"]
     index = client.get(reverse("admin:index"))
     models = {
         m["object_name"] for app in index.context["app_list"] for m in app["models"]

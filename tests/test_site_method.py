@@ -1,7 +1,8 @@
 import pytest
 
 # Each status as the method page must present it: value, label and a phrase of
-# its definition (docs/design.md, "Status vocabulary").
+# its definition (STATUS_DEFINITIONS in commitments/models.py; docs/design.md,
+# "Status vocabulary").
 STATUSES = [
     ("not_rated", "Not yet rated", "Nobody has assessed it yet"),
     ("in_progress", "In progress", "Concrete steps are under way"),

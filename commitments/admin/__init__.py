@@ -651,6 +651,10 @@ class AnnouncementAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
 
 
 class AgencyAliasInline(admin.TabularInline):
+    """An agency's aliases, written with the agency by those who may change it
+    (access.can_change_aliases), as the API writes them: not under permissions
+    of their own, which no maintainer holds."""
+
     model = AgencyAlias
     formset = AliasesFormSet
     extra = 1
@@ -659,6 +663,20 @@ class AgencyAliasInline(admin.TabularInline):
         'Aliases: other ways texts name the agency or its head ("the Attorney '
         'General"), unique regardless of case'
     )
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("commitments.view_agency") or (
+            access.can_change_aliases(request.user)
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return access.can_change_aliases(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can_change_aliases(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.can_change_aliases(request.user)
 
 
 class AgencyAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
