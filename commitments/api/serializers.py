@@ -935,7 +935,7 @@ class DraftSerializer(serializers.ModelSerializer):
         slug_field="slug", many=True, read_only=True
     )
     topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = UsernameField()
 
     class Meta:
         model = Draft
