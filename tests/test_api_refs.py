@@ -37,6 +37,9 @@ def context(maintainer):
         update.corrected_by = author
         update.save()
     ProgressUpdate.objects.filter(pk=updates.last().pk).update(author=None)
+    # A retraction by a user, and one by nobody named.
+    for update, author in zip(updates.reverse()[:2], [maintainer, None], strict=True):
+        update.retract("Withdrawn by its source.", author=author)
     request = Request(APIRequestFactory().get("/api/v1/", HTTP_HOST="testserver"))
     return {"request": request}
 
@@ -48,12 +51,13 @@ def test_refs_name_the_columns_the_fields_show():
         "ref_lead_agency_name": F("lead_agency__name"),
         "ref_topic_slug": F("topic__slug"),
     }
-    for serializer in (
-        api.ProgressUpdateSerializer,
-        api.CorrectionSerializer,
-        api.DeadlineChangeSerializer,
-    ):
+    for serializer in (api.CorrectionSerializer, api.DeadlineChangeSerializer):
         assert serializer.refs() == {"ref_author_username": F("author__username")}
+    # With those of the retraction, which it reads from the update itself.
+    assert api.ProgressUpdateSerializer.refs() == {
+        "ref_author_username": F("author__username"),
+        "ref_retracted_by_username": F("retracted_by__username"),
+    }
     # A serializer of no related rows has none.
     assert api.TopicSerializer.refs() == {}
 
@@ -89,6 +93,13 @@ def test_the_same_json_with_refs_and_without(
     expected = {row.pk: serializer.to_representation(row) for row in without()}
     assert read == expected
     assert len(read) >= 2
+    if serializer_class is api.ProgressUpdateSerializer:
+        retracted_by = {
+            update["retracted"]["author"]
+            for update in read.values()
+            if update["retracted"] is not None
+        }
+        assert retracted_by == {"maintainer", None}
 
 
 @pytest.mark.parametrize(
@@ -122,17 +133,24 @@ def queries_of(client, path):
         "/api/v1/commitments/?cursor=",
         "/api/v1/commitments/?as_of=2018-06-01",
         "detail",
+        "timeline",
+        "/api/v1/updates/",
     ],
 )
 def test_no_related_row_read_whole(context, api_client, path):
     if path == "detail":
         path = f"/api/v1/commitments/{Commitment.objects.first().pk}/"
+    if path == "timeline":
+        # Of a commitment with a retracted update: its retracting user too.
+        retracted = ProgressUpdate.objects.exclude(retracted_at=None).first()
+        path = f"/api/v1/commitments/{retracted.commitment_id}/updates/"
     queries = queries_of(api_client, path)
     # Neither an announcement's text nor a user's password hash is read: the
     # rows show their slugs and usernames.
     assert not any('"commitments_announcement"."body"' in sql for sql in queries)
     assert not any('"auth_user"."password"' in sql for sql in queries)
-    assert any('AS "ref_announcement_slug"' in sql for sql in queries)
+    ref = "ref_author_username" if "updates/" in path else "ref_announcement_slug"
+    assert any(f'AS "{ref}"' in sql for sql in queries)
 
 
 def test_the_list_counts_without_joins(context, api_client):

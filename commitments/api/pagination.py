@@ -91,6 +91,12 @@ class CountedApart:
     def __getitem__(self, key):
         return self.shown[key]
 
+    def __iter__(self):
+        return iter(self.shown)
+
+    def __len__(self):
+        return len(self.shown)
+
     def __getattr__(self, name):
         return getattr(self.shown, name)
 

@@ -295,6 +295,20 @@ def copy_of_field(field):
     return copy.copy(field)
 
 
+def refs_of(serializer):
+    """The ref annotations (ReadsRef) of a serializer's readable fields, with
+    those of the serializers it nests over the same row (source="*")."""
+    refs = {}
+    for field in serializer.fields.values():
+        if field.write_only:
+            continue
+        if isinstance(field, ReadsRef):
+            refs.update(field.refs())
+        elif isinstance(field, serializers.BaseSerializer) and field.source == "*":
+            refs.update(refs_of(field))
+    return refs
+
+
 # DRF's ModelSerializer, cheaper per request and per row, for the lists: its
 # fields are built from Meta once per class (DRF reads the model again for every
 # instance, and a list request builds four) and copied cheaply (copy_of_field),
@@ -332,10 +346,7 @@ class ModelSerializer(serializers.ModelSerializer):
         """The annotations that let this serializer's related fields read what
         they show from the row itself (ReadsRef): `queryset.annotate(**refs())`."""
         if "_refs" not in cls.__dict__:
-            cls._refs = {}
-            for field in cls().fields.values():
-                if isinstance(field, ReadsRef) and not field.write_only:
-                    cls._refs.update(field.refs())
+            cls._refs = refs_of(cls())
         return cls._refs
 
     def to_representation(self, instance):
@@ -492,10 +503,21 @@ class CorrectionSerializer(ModelSerializer):
         fields = ["corrected_at", "note", "author"]
 
 
-class RetractionSerializer(serializers.Serializer):
-    retracted_at = serializers.DateTimeField()
-    reason = serializers.CharField()
-    author = serializers.CharField(allow_null=True)
+# An update's retraction, read from the update itself (source="*"): null while
+# the update stands. (No docstring: the schema would show it.)
+class RetractionSerializer(ModelSerializer):
+    retracted_at = TimestampField(read_only=True)
+    reason = serializers.CharField(source="retraction_reason", read_only=True)
+    author = UsernameField(source="retracted_by")
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["retracted_at", "reason", "author"]
+
+    def to_representation(self, update):
+        if update.retracted_at is None:
+            return None
+        return super().to_representation(update)
 
 
 class ProgressUpdateSerializer(StrictModelSerializer):
@@ -511,7 +533,7 @@ class ProgressUpdateSerializer(StrictModelSerializer):
     corrections = CorrectionSerializer(
         many=True, read_only=True, source="correction_list"
     )
-    retracted = serializers.SerializerMethodField()
+    retracted = RetractionSerializer(source="*", read_only=True, allow_null=True)
 
     class Meta:
         model = ProgressUpdate
@@ -530,16 +552,6 @@ class ProgressUpdateSerializer(StrictModelSerializer):
             "corrections",
             "retracted",
         ]
-
-    @extend_schema_field(RetractionSerializer(allow_null=True))
-    def get_retracted(self, update):
-        if update.retracted_at is None:
-            return None
-        return {
-            "retracted_at": TimestampField().to_representation(update.retracted_at),
-            "reason": update.retraction_reason,
-            "author": update.retracted_by.username if update.retracted_by else None,
-        }
 
     def build_candidate(self, attrs):
         candidate = super().build_candidate(attrs)

@@ -150,16 +150,14 @@ def summarize(commitments):
     }
 
 
-def progress_updates(join_retracted_by=True):
+def progress_updates():
     """Progress updates with everything their JSON shows, in a constant number
-    of queries: the update with its author's username, then the corrections of
-    those that have any (ProgressUpdateQuerySet.with_corrections). Updates that
-    are never retracted (a commitment's latest, a counted one) need no join of
-    the user who retracts (`join_retracted_by=False`)."""
-    updates = ProgressUpdate.objects.annotate(
+    of queries: the update with its author's and retracting user's usernames,
+    then the corrections of those that have any
+    (ProgressUpdateQuerySet.with_corrections)."""
+    return ProgressUpdate.objects.annotate(
         **api.ProgressUpdateSerializer.refs()
     ).with_corrections(Correction.objects.annotate(**api.CorrectionSerializer.refs()))
-    return updates.select_related("retracted_by") if join_retracted_by else updates
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -247,7 +245,7 @@ class CommitmentViewSet(
             api.prefetched(
                 "supporting_agencies", Agency.objects.order_by("name", "id")
             ),
-            Prefetch("latest_update", progress_updates(join_retracted_by=False)),
+            Prefetch("latest_update", progress_updates()),
             api.prefetched(
                 "deadline_changes",
                 DeadlineChange.objects.known_by(day).annotate(
