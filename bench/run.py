@@ -939,7 +939,7 @@ class Bench:
                 if number:
                     first_bytes.append(first_byte)
                     totals.append(total)
-            rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+            rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
             got = [tuple(row[-1].rstrip("/").split("/")[-2:]) for row in rows[1:]]
             if got != expected:
                 sys.exit(

@@ -2,11 +2,10 @@
 API (`?format=csv` on `/api/v1/commitments/`). Both stream every row their filters
 select from one query, in memory that does not grow with the number of rows.
 
-Encoding: UTF-8 with a byte-order mark. Excel (still the spreadsheet most readers
-open a download in) reads a CSV without one in the machine's legacy code page, which
-garbles the announcement's dashes and curly quotes; with the mark it reads UTF-8, and
-LibreOffice, Numbers, Google Sheets and Python's `utf-8-sig` codec all accept it.
-Rows end in CRLF and fields are quoted when needed (RFC 4180, as the csv module
+Encoding: UTF-8, without a byte-order mark: both CSVs begin with their header
+row (docs/design.md, "Public site"), which is what a script reading the file
+expects. (Excel opens a double-clicked CSV in the machine's legacy code page; its
+"From Text/CSV" import reads UTF-8, as the README says.) Rows end in CRLF and fields are quoted when needed (RFC 4180, as the csv module
 writes it by default)."""
 
 import hashlib
@@ -26,8 +25,6 @@ from django.utils import timezone
 from commitments import data_version
 from commitments.models import Commitment
 from tracker.caching import CODE_VERSION
-
-BOM = "\ufeff"
 
 COLUMNS = [
     "title",
@@ -284,7 +281,7 @@ def csv_chunks(queryset, request):
             return (*row[:permalink], make_permalink(*slugs), *slugs)
         return row
 
-    text = BOM + _csv_text([COLUMNS])
+    text = _csv_text([COLUMNS])
     # No savepoint: inside another transaction (a test's) this adds no query.
     with transaction.atomic(using=queryset.db, savepoint=False):
         connection = connections[queryset.db]

@@ -1807,11 +1807,12 @@ class ProgressUpdate(LoadedValues, models.Model):
 
     @property
     def last_changed_at(self):
-        """When a reader last had news of this entry: entered, corrected or
-        retracted (the Atom entry's `updated`)."""
-        moments = [self.created_at, self.retracted_at]
-        moments += [correction.corrected_at for correction in self.correction_list]
-        return max(moment for moment in moments if moment is not None)
+        """The Atom entry's `updated`: the later of when the update was entered
+        and its last correction (docs/design.md, "Public site")."""
+        return max(
+            [self.created_at]
+            + [correction.corrected_at for correction in self.correction_list]
+        )
 
     def record_added(self):
         record_change_entry(
@@ -2001,6 +2002,9 @@ class AgencyAlias(models.Model):
     name = models.CharField(max_length=200)
 
     objects = AgencyAliasManager()
+    # An alias added or removed, by whom and when (docs/design.md, "Who may do
+    # what": every write is kept in the history).
+    history = AuditHistory()
 
     class Meta:
         ordering = ["name", "id"]

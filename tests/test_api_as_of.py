@@ -281,7 +281,7 @@ def test_the_csv_reads_the_day(api_client):
         api_client.get(
             "/api/v1/commitments/?format=csv&as_of=2018-06-01"
         ).streaming_content
-    ).decode("utf-8-sig")
+    ).decode("utf-8")
 
     row = text.splitlines()[1]
     assert "Not yet rated" in row

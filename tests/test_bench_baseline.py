@@ -107,7 +107,7 @@ def test_the_export_baseline_copies_the_rows_and_values_of_the_csv(
         cursor.copy_expert(export_copy_sql(), sink)
     copied = list(csv.reader(io.StringIO(sink.getvalue(), newline="")))
     response = client.get("/api/v1/commitments/?format=csv")
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    body = b"".join(response.streaming_content).decode("utf-8")
     shown = list(csv.reader(io.StringIO(body, newline="")))[1:]
 
     assert len(copied) == len(shown) == Commitment.objects.count()

@@ -74,19 +74,23 @@ def test_uids_stay_the_same_when_a_commitment_changes(client, settings):
     assert after[uid].decoded("DTSTAMP") == tips.updated_at.replace(microsecond=0)
 
 
-def test_agency_calendar_has_the_deadlines_it_leads(client):
+def test_agency_calendar_has_the_deadlines_it_leads_or_supports(client):
     build_announcement()
 
     fbi = parse(client.get("/calendar/agencies/fbi.ics"))
+    doj = parse(client.get("/calendar/agencies/doj.ics"))
     states = parse(client.get("/calendar/agencies/states.ics"))
 
     assert sorted(str(e["SUMMARY"]) for e in fbi.walk("VEVENT")) == [
         "Due: FBI certifies its NICS reporting (FBI)",
         "Due: Review how violent crime tips are handled (FBI)",
     ]
-    assert str(fbi["X-WR-CALNAME"]) == (
-        "Commitment Tracker: Federal Bureau of Investigation deadlines"
-    )
+    # The DOJ leads none with a due date and supports the NICS certification.
+    assert [str(e["SUMMARY"]) for e in doj.walk("VEVENT")] == [
+        "Due: Certify NICS record reporting within 45 days "
+        "(Federal agencies that submit records to NICS)"
+    ]
+    assert str(fbi["X-WR-CALNAME"]) == "Deadlines — Federal Bureau of Investigation"
     assert states.walk("VEVENT") == []
 
 
@@ -126,6 +130,6 @@ def test_a_calendar_name_is_escaped_as_text(client, name, escaped):
 
     parse(response)
     lines = response.content.decode().split("\r\n")
-    assert f"X-WR-CALNAME:Commitment Tracker: {escaped} deadlines" in lines
+    assert f"X-WR-CALNAME:Deadlines — {escaped}" in lines
     assert not any("\r" in line or "\n" in line for line in lines)
     assert not any(line.startswith("X-INJECTED") for line in lines)

@@ -7,6 +7,8 @@ import feedparser
 import pytest
 from defusedxml import ElementTree
 
+from commitments.models import ProgressUpdate
+from commitments.site.identity import tag_uri
 from tests.factories import ProgressUpdateFactory, UserFactory
 from tests.site_data import build_announcement
 
@@ -110,14 +112,45 @@ def test_a_correction_moves_the_entrys_updated_date_and_shows_its_note(client):
 def test_a_retracted_update_says_so_in_the_feed(client):
     announcement = build_announcement()
     update = announcement.commitments.get(slug="tips-review").updates.get()
-
-    update.retract("It was another review.")
+    with mock.patch(
+        "django.utils.timezone.now",
+        return_value=update.created_at + datetime.timedelta(days=3),
+    ):
+        update.retract("It was another review.")
 
     entry = parse(client.get("/feeds/updates.atom")).entries[0]
     assert entry.title == (
         "Retracted: Review how violent crime tips are handled: In progress"
     )
     assert "It was another review." in entry.summary
+    # Its `updated` is the later of when it was entered and its last correction
+    # (it has none): a retraction does not move it.
+    assert datetime.datetime(*entry.updated_parsed[:6], tzinfo=datetime.UTC) == (
+        update.created_at.replace(microsecond=0)
+    )
+
+
+def test_each_progress_entry_has_the_updates_summary_as_its_content(client):
+    announcement = build_announcement()
+    ProgressUpdateFactory(
+        commitment=announcement.commitments.get(slug="state-reporting"),
+        reported_on=datetime.date(2018, 6, 1),
+        summary="Twenty states <b>reported</b> more records & faster.",
+    )
+    for path in ("/feeds/updates.atom", NICS_FEED, "/feeds/agencies/fbi.atom"):
+        response = client.get(path)
+        root = assert_valid_atom(response.content)
+        entries = root.findall(f"{ATOM}entry")
+        assert entries
+        by_id = {
+            entry.find(f"{ATOM}id").text: entry.find(f"{ATOM}content")
+            for entry in entries
+        }
+        for pk, summary in ProgressUpdate.objects.values_list("pk", "summary"):
+            content = by_id.get(tag_uri("progress-update", pk))
+            if content is not None:
+                assert content.get("type") == "text"
+                assert content.text == summary
 
 
 def test_entry_ids_are_stable_and_shared_between_feeds(client):

@@ -114,7 +114,7 @@ def test_accept_q_values_are_honoured(api_client):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    body = b"".join(response.streaming_content).decode("utf-8")
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[1][0] == "Certify the records"
 

@@ -108,10 +108,10 @@ def test_the_site_csv_reads_the_day(client):
 
     early = b"".join(
         client.get("/commitments.csv?as_of=2018-06-01").streaming_content
-    ).decode("utf-8-sig")
+    ).decode("utf-8")
     late = b"".join(
         client.get("/commitments.csv?as_of=2018-10-01").streaming_content
-    ).decode("utf-8-sig")
+    ).decode("utf-8")
 
     assert "Not yet rated" in early.splitlines()[1]
     assert "In progress" in late.splitlines()[1]

@@ -104,6 +104,6 @@ def test_calendar_name_is_escaped_as_text(client):
 
     response = client.get("/calendar/agencies/smith.ics")
 
-    assert b"X-WR-CALNAME:Commitment Tracker: Smith\\, Jones\\; and Co" in (
+    assert "X-WR-CALNAME:Deadlines — Smith\\, Jones\\; and Co".encode() in (
         response.content
     )

@@ -79,9 +79,11 @@ def deadlines_calendar(request):
 
 @conditional_get
 def agency_calendar(request, slug):
+    """The deadlines of the commitments the agency leads or supports
+    (docs/design.md, "An agency's commitments"), as its page and feed have them."""
     agency = get_object_or_404(Agency, slug=slug)
     return _calendar_response(
         request,
-        f"Commitment Tracker: {agency.name} deadlines",
-        _deadlines(Commitment.objects.filter(lead_agency=agency)),
+        f"Deadlines — {agency.name}",
+        _deadlines(Commitment.objects.of_agencies([agency])),
     )

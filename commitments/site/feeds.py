@@ -3,7 +3,9 @@ change (`/feeds/changes.atom`).
 
 Progress entries come newest entered first, so an update back-dated to 2018 but
 entered today is news today: `published` is when the update was recorded, and
-`updated` moves with its last correction or its retraction. An entry's id is a tag
+`updated` the later of that and its last correction. An entry's `content` is the
+update's summary as written; its `summary` puts it in context (the day reported,
+the status, the evidence, a retraction, the corrections). An entry's id is a tag
 URI of the progress update's primary key (site.identity): the same entry in every
 feed that carries it, on every host name, whatever happens to the commitment's
 slug. A feed's id is a tag URI of what it follows. An empty feed's `updated` is a
@@ -40,6 +42,13 @@ class StableAtom1Feed(Atom1Feed):
         if not self.items:
             return self.EMPTY_FEED_UPDATED
         return super().latest_post_date()
+
+    def add_item_elements(self, handler, item):
+        # Django's Atom feed writes an item's description as its summary and has
+        # no content; an item's "content" (Feed.item_extra_kwargs) is plain text.
+        super().add_item_elements(handler, item)
+        if item.get("content") is not None:
+            handler.addQuickElement("content", item["content"], {"type": "text"})
 
 
 class ProgressFeed(Feed):
@@ -94,6 +103,9 @@ class ProgressFeed(Feed):
             evidence,
             corrections,
         )
+
+    def item_extra_kwargs(self, item):
+        return {"content": item.summary}
 
     def item_link(self, item):
         return f"{commitment_path(item.commitment)}#update-{item.pk}"
