@@ -5,8 +5,9 @@ select from one query, in memory that does not grow with the number of rows.
 Encoding: UTF-8, without a byte-order mark: both CSVs begin with their header
 row (docs/design.md, "Public site"), which is what a script reading the file
 expects. (Excel opens a double-clicked CSV in the machine's legacy code page; its
-"From Text/CSV" import reads UTF-8, as the README says.) Rows end in CRLF and fields are quoted when needed (RFC 4180, as the csv module
-writes it by default)."""
+"From Text/CSV" import reads UTF-8, as the README says.) Rows end in CRLF and
+fields are quoted when needed (RFC 4180, as the csv module writes it by
+default)."""
 
 import hashlib
 import itertools

@@ -17,7 +17,9 @@ The text is read in three passes:
 3. Deadlines: the first fixed deadline in the obligation's words ("within 45 days",
    "not later than 180 days after the date of this order", "by December 31, 2019",
    "immediately") makes it time-bound; one counted from another event keeps the
-   event's words; a recurring one ("annually") makes it ongoing; none, open-ended.
+   event's words; a recurring one ("annually", "by October 1 of each year",
+   "within 90 days of the end of each fiscal year") makes it ongoing; none,
+   open-ended.
 """
 
 import calendar
@@ -148,6 +150,11 @@ SKIPPED_SECTIONS = re.compile(
     r"^\s*(policy|purpose|purposes|definitions?|general provisions?|findings|"
     r"background|scope|revocations?|effective date)\b",
     re.IGNORECASE,
+)
+# Of those, the sections that state aims: a dated duty in them still obliges
+# (obliges_nobody).
+AIM_SECTIONS = re.compile(
+    r"^\s*(policy|purpose|purposes|findings|background)\b", re.IGNORECASE
 )
 
 
@@ -333,6 +340,23 @@ RECURRING_RE = re.compile(
     r"of\s+each\s+year|thereafter)\b",
     re.IGNORECASE,
 )
+# An event that comes back: "the end of each fiscal year", "the close of every
+# calendar year". A count of days from it recurs with it, so the duty is ongoing.
+RECURRING_EVENT_RE = re.compile(
+    r"\b(?:each|every)\s+(?:fiscal\s+|calendar\s+)?(?:year|quarter|month)\b|"
+    r"\b(?:annually|yearly|quarterly|monthly)\b",
+    re.IGNORECASE,
+)
+# A date without a year that comes back every year: "by October 1 of each year",
+# "not later than March 31 of every year", "on or before the 15th day of January
+# of each year".
+ANNUAL_DATE_RE = re.compile(
+    r"\b(?:by|no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|before|on)\s+"
+    r"(?:(?:the\s+)?" + MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?|the\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?\s+(?:day\s+)?of\s+" + MONTH + r")"
+    r",?\s+(?:of\s+)?(?:each|every)\s+(?:fiscal\s+|calendar\s+)?year\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -408,15 +432,7 @@ def find_deadlines(text, offset, announced_on):
             ).strip()
             event = re.split(r"\s+(?:shall|will|must)\b", event)[0].strip()
             phrase_end = match.start("anchor") + len(anchor.rstrip())
-            found.append(
-                Deadline(
-                    offset + match.start(),
-                    offset + phrase_end,
-                    text[match.start() : phrase_end],
-                    "event",
-                    event=event,
-                )
-            )
+            found.append(event_deadline(text, offset, match.start(), phrase_end, event))
             continue
         if anchor:
             order = ORDER_ANCHOR.match(anchor)
@@ -463,6 +479,12 @@ def find_deadlines(text, offset, announced_on):
                 None if standing else 0,
             )
         )
+    for match in ANNUAL_DATE_RE.finditer(text):
+        found.append(
+            Deadline(
+                offset + match.start(), offset + match.end(), match.group(), "recurring"
+            )
+        )
     for match in RECURRING_RE.finditer(text):
         found.append(
             Deadline(
@@ -470,23 +492,41 @@ def find_deadlines(text, offset, announced_on):
             )
         )
     found.sort(key=lambda d: d.start)
-    # A date inside a relative phrase ("within 30 days after January 1, 2020") is
-    # part of that phrase.
     kept = []
     for deadline in found:
-        if any(
-            k.start <= deadline.start < k.end and k.kind != "recurring" for k in kept
-        ):
+        if any(part_of(deadline, k) for k in kept):
             continue
         kept.append(deadline)
     return kept
+
+
+def event_deadline(text, offset, start, end, event):
+    """A count of days from another event ("within 60 days of receipt of the
+    reports") waits for that event; but when the event comes back each year ("within
+    90 days of the end of each fiscal year"), so does the duty: it is recurring, with
+    no single event to wait for."""
+    if RECURRING_EVENT_RE.search(event):
+        return Deadline(offset + start, offset + end, text[start:end], "recurring")
+    return Deadline(offset + start, offset + end, text[start:end], "event", event=event)
+
+
+def part_of(deadline, earlier):
+    """Whether a deadline expression is part of an earlier one that holds where it
+    starts: a date inside a relative phrase ("within 30 days after January 1,
+    2020"), or a recurrence inside a recurring phrase ("of each year" in "by October
+    1 of each year"). A fixed date after "annually" is not part of it."""
+    if not earlier.start <= deadline.start < earlier.end:
+        return False
+    return earlier.kind != "recurring" or deadline.kind == "recurring"
 
 
 def choose_deadline(deadlines):
     """The kind and the deadline of an obligation from the deadline expressions in
     its words: a fixed deadline (the first) makes it time-bound, even when it
     recurs after that; else a deadline counted from another event, unless it
-    recurs ("within 90 days of ... each year" is ongoing); else a recurring or
+    recurs ("within 90 days of the enactment of appropriations ... each year" is
+    ongoing, and so is a count from an event that itself recurs, "within 90 days
+    of the end of each fiscal year", see event_deadline); else a recurring or
     standing duty is ongoing; else it is open-ended."""
     fixed = [d for d in deadlines if d.kind == "fixed"]
     events = [d for d in deadlines if d.kind == "event"]
@@ -765,11 +805,23 @@ def subject_before(body, start, end):
 # ---------------------------------------------------------------------------
 # Triggers
 
+# When the duty is due, set off by commas between the modal and its verb: "shall,
+# within 30 days, publish", "shall, by October 1 of each year, publish". The phrase
+# may hold commas of its own ("by March 1, 2025," "within 30 days, and annually
+# thereafter,"), so it ends at the comma before a word that can begin the verb
+# phrase, not before "and", "or" or another phrase ("in consultation with").
+TIMING_ASIDE = (
+    r",\s+(?:within|by|no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|"
+    r"before|after|following|upon|beginning|starting|commencing|effective|each|"
+    r"every|annually|at\s+least)\s[^;:]{0,160}?,"
+    r"(?=\s+(?!(?:and|or|in|as|to|with|through|acting|including|consistent|"
+    r"subject|where|when|if|unless)\b)[a-z])"
+)
 MODAL_RE = re.compile(
     r"\b(?P<modal>shall|will|must|would)\b(?!\s+not\b)(?P<adv>(?:,?\s+(?:also|"
     r"immediately|promptly|jointly|each|annually|regularly|continue\s+to|"
-    r"as\s+appropriate,?|to\s+the\s+extent\s+[^,]{0,80},))*)(?:\s+(?P<verb>[a-z][\w-]*)|"
-    r"(?P<colon>:))",
+    r"as\s+appropriate,?|to\s+the\s+extent\s+[^,]{0,80},)|" + TIMING_ASIDE + r")*)"
+    r"(?:\s+(?P<verb>[a-z][\w-]*)|(?P<colon>:))",
 )
 DIRECTED_RE = re.compile(
     r"\b(?:is|are)\s+(?:hereby\s+)?(?:directed|required|ordered|instructed|tasked|"
@@ -1224,10 +1276,10 @@ def extract(body, announced_on, agencies=(), topics=()):
     list_intro_depth = list_intro_paragraph = 0
     previous_paragraph = None
     for sentence in all_sentences:
-        if SKIPPED_SECTIONS.match(sentence.section or "") and not sentence.item:
+        if obliges_nobody(sentence) and not sentence.item:
             list_intro = None
             continue
-        if SKIPPED_SECTIONS.match(sentence.section or ""):
+        if obliges_nobody(sentence):
             continue
         if BOILERPLATE.search(sentence.text) or not re.search(
             r"[.?!:;]\W*$|\band$|\bor$", sentence.text
@@ -1310,6 +1362,30 @@ def extract(body, announced_on, agencies=(), topics=()):
         proposals.append(proposal)
         last = proposal
     return proposals
+
+
+def obliges_nobody(sentence):
+    """Whether a sentence sits in a section that obliges nobody. Definitions,
+    General Provisions, Revocations and the like say how the order is read.
+    Policy, Purpose, Findings and Background state aims ("The United States must
+    lead in AI"), but an aim has no deadline: a sentence there that names a date
+    or a count of days ("Sec. 2. Policy. The Attorney General shall submit a report
+    within 30 days.") is a duty like any other."""
+    if not SKIPPED_SECTIONS.match(sentence.section or ""):
+        return False
+    dated_aim = AIM_SECTIONS.match(sentence.section) and names_a_date(sentence.text)
+    return not dated_aim
+
+
+def names_a_date(text):
+    """Whether the words name a date or a count of days ("within 30 days", "by
+    December 31, 2019", "by October 1 of each year"); "immediate" is not one
+    ("Immediate action is necessary" states an aim)."""
+    return bool(
+        RELATIVE_RE.search(text)
+        or ABSOLUTE_RE.search(text)
+        or ANNUAL_DATE_RE.search(text)
+    )
 
 
 def first_subject(body, sentence):
@@ -1435,10 +1511,14 @@ def build(body, obligation, announced_on, directory, context, last):
 def mergeable(last, obligation, body):
     """A deliverable's deadline given in a later sentence ("The plan shall be
     submitted within 90 days") completes the duty that asked for it, when that duty
-    has no deadline of its own and comes just before."""
+    has no deadline of its own and comes just before. A recurring duty that says
+    when it falls due ("within 90 days of the end of each fiscal year", "by October
+    1 of each year") has one."""
     if last.kind == TIME_BOUND and last.due_date is not None:
         return False
     if last.kind == TIME_BOUND and last.deadline_event:
+        return False
+    if names_a_date(last.deadline_text):
         return False
     noun = obligation.deferred.split()[-1].lower().rstrip("s")
     between = body[last.quote_end : obligation.start]

@@ -128,3 +128,33 @@ def _superuser():
     from tests.factories import UserFactory
 
     return UserFactory(is_staff=True, is_superuser=True)
+
+
+def test_a_refused_body_is_not_stored_by_any_cache(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10
+    response = post_raw(client, "/api/v1/auth/token/", json.dumps({"a": "b" * 20}))
+    assert response.status_code == 413
+    assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH", "PUT"])
+def test_a_chunked_body_is_411_and_nothing_is_written(api_client, maintainer, method):
+    # Django reads a body by its Content-Length only: a chunked one would be
+    # read as empty, and a check (every field optional) dated today.
+    client = authorize(api_client, maintainer)
+    commitment = CommitmentFactory()
+    version = commitment.version
+
+    response = client.generic(
+        method,
+        f"/api/v1/commitments/{commitment.pk}/check/",
+        json.dumps({"checked_on": "2018-05-01"}),
+        content_type="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+
+    assert response.status_code == 411
+    assert "Content-Length" in response.json()["detail"]
+    assert response["Cache-Control"] == "private, no-store"
+    commitment.refresh_from_db()
+    assert (commitment.version, commitment.last_checked_on) == (version, None)

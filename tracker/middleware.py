@@ -21,6 +21,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.encoding import escape_uri_path
 
+from tracker.caching import PRIVATE
 from tracker.errors import is_api_request
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -164,26 +165,41 @@ class DatabaseUnavailableMiddleware:
 class RequestSizeLimitMiddleware:
     """A body longer than DATA_UPLOAD_MAX_MEMORY_SIZE gets 413 naming the limit,
     before anything reads it. (Django's own check answers such a body with a 400
-    only once a form reads it, and DRF's JSON parser does not check at all.)"""
+    only once a form reads it, and DRF's JSON parser does not check at all.)
+
+    A body sent with Transfer-Encoding (chunked) gets 411: Django reads a body by
+    its Content-Length alone, so it would read such a body as empty, and a write
+    whose fields are all optional would go ahead without what the client sent
+    (a check dated today instead of the day asked for), past the size limit too.
+    These answers come before the caching middleware, so they say themselves
+    that no cache may keep them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "HTTP_TRANSFER_ENCODING" in request.META:
+            return self.refuse(
+                411,
+                "Send the request body with a Content-Length header: a body sent "
+                "with Transfer-Encoding (chunked) is not read.",
+            )
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if limit is not None and length > limit:
-            return JsonResponse(
-                {
-                    "detail": f"The request body is {length} bytes; the limit is "
-                    f"{limit} bytes."
-                },
-                status=413,
+            return self.refuse(
+                413, f"The request body is {length} bytes; the limit is {limit} bytes."
             )
         return self.get_response(request)
+
+    @staticmethod
+    def refuse(status, detail):
+        response = JsonResponse({"detail": detail}, status=status)
+        response["Cache-Control"] = PRIVATE
+        return response
 
 
 # What the admin and the browsable API add to CONTENT_SECURITY_POLICY: their own
