@@ -155,6 +155,21 @@ class SearchFilter(django_filters.Filter):
         return queryset
 
 
+def without_empty_values(data):
+    """A query's values without the empty ones, and without a parameter left with
+    none: an empty value (`?status=`, as a GET form sends an unused field) means
+    no filter, on the API's lists (api/filters.py) and the site's alike
+    (docs/design.md, "Commitment filters")."""
+    data = data.copy()
+    for name in list(data):
+        values = [value for value in data.getlist(name) if value != ""]
+        if values:
+            data.setlist(name, values)
+        else:
+            del data[name]
+    return data
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class SlugFilter(django_filters.ModelChoiceFilter):
     """Names a related object by its slug; an unknown slug is an error."""
@@ -378,8 +393,10 @@ class CommitmentSiteFilterSet(CommitmentFilterSet):
         "late": [("", "Late or not"), ("true", "Late only"), ("false", "Not late")],
     }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = without_empty_values(data)
+        super().__init__(data, *args, **kwargs)
         self.filters = {name: self.filters[name] for name in self.FORM_ORDER}
 
     def filter_supporting_agency(self, queryset, name, agency):

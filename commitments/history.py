@@ -59,7 +59,9 @@ def history_entries(commitment, records):
         {
             "id": record.history_id,
             "at": record.history_date,
-            "user": record.history_user.get_username() if record.history_user else None,
+            "author": (
+                record.history_user.get_username() if record.history_user else None
+            ),
             "type": CHANGE_TYPES[record.history_type],
             "change_reason": record.history_change_reason or "",
             "version": record.version,

@@ -66,6 +66,27 @@ def test_missing_fields_are_named(api_client):
     assert list(response.json()) == ["password"]
 
 
+def test_sign_in_and_out_refuse_fields_they_do_not_have(api_client):
+    UserFactory(username="ann")
+
+    response = api_client.post(
+        "/api/v1/auth/token/",
+        {"username": "ann", "password": PASSWORD, "expiry": "2099-01-01T00:00:00Z"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"expiry": ["This field does not exist."]}
+    assert not AuthToken.objects.exists()
+    token = login(api_client, "ann").json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    refused = api_client.post("/api/v1/auth/logout/", {"all": True}, format="json")
+    assert refused.status_code == 400
+    assert refused.json() == {"all": ["This field does not exist."]}
+    assert AuthToken.objects.count() == 1
+    assert api_client.post("/api/v1/auth/logout/", {}, format="json").status_code == 204
+
+
 def test_basic_auth_alone_does_not_log_in(api_client):
     UserFactory(username="ann")
     api_client.credentials(HTTP_AUTHORIZATION="Basic YW5uOmNvcnJlY3Q=")

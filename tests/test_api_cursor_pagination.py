@@ -74,6 +74,16 @@ def test_a_cursor_with_ordering_or_page_gets_400(api_client, commitments, other)
     assert "cursor" in response.json()
 
 
+def test_an_empty_ordering_is_no_ordering_with_a_cursor_too(api_client, commitments):
+    # As without a cursor, where `ordering=` orders by id.
+    response = api_client.get("/api/v1/commitments/?cursor=&ordering=&page_size=3")
+
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [
+        c.pk for c in commitments[:3]
+    ]
+
+
 @pytest.mark.parametrize(
     "cursor",
     [

@@ -37,7 +37,7 @@ def test_history_is_newest_first_with_who_why_and_what(api_client, maintainer):
     # The supporting agencies are saved after the commitment itself: two records.
     status_change, supporting, saved, renamed, created = body["results"]
     assert saved["changes"] == []
-    assert status_change["user"] == "maintainer"
+    assert status_change["author"] == "maintainer"
     assert status_change["type"] == "changed"
     assert (
         status_change["change_reason"] == "Status follows the latest progress update."
@@ -51,7 +51,7 @@ def test_history_is_newest_first_with_who_why_and_what(api_client, maintainer):
     assert renamed["changes"] == [
         {"field": "title", "old": "First title", "new": "Second title"}
     ]
-    assert renamed["user"] == "maintainer"
+    assert renamed["author"] == "maintainer"
     assert renamed["version"] == 2
     assert created["type"] == "created"
     assert {"field": "title", "old": None, "new": "First title"} in created["changes"]

@@ -178,6 +178,56 @@ def test_progress_post_evaluates_if_match_when_sent(client):
     assert applied.status_code == 201
     assert without.status_code == 201
     assert made.updates.count() == 2
+    # The 412 names the resource whose ETag it compares, not the action's URL.
+    assert f"GET {url} again" in stale.json()["detail"]
+
+
+def test_the_412_of_a_check_names_the_commitment_to_read_again(client):
+    made = CommitmentFactory()
+    url = f"/api/v1/commitments/{made.pk}/"
+
+    stale = client.post(f"{url}check/", {}, HTTP_IF_MATCH='"stale"')
+    followed = client.post(f"{url}check/", {}, HTTP_IF_MATCH=client.get(url)["ETag"])
+
+    assert stale.status_code == 412
+    assert f"GET {url} again" in stale.json()["detail"]
+    assert followed.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "date", ["Mon, 01 Jan 1990 00:00:00 GMT", "Fri, 01 Jan 2100 00:00:00 GMT"]
+)
+def test_if_unmodified_since_is_ignored_without_a_modification_date(
+    client, api_client, date
+):
+    # RFC 9110 §13.1.4: no response here has a Last-Modified.
+    made = CommitmentFactory()
+    url = f"/api/v1/commitments/{made.pk}/"
+    page = f"/a/{made.announcement.slug}/{made.slug}/"
+
+    assert api_client.get(url, HTTP_IF_UNMODIFIED_SINCE=date).status_code == 200
+    assert api_client.get(page, HTTP_IF_UNMODIFIED_SINCE=date).status_code == 200
+    response = client.patch(
+        url,
+        {"title": "New name"},
+        HTTP_IF_MATCH=client.get(url)["ETag"],
+        HTTP_IF_UNMODIFIED_SINCE=date,
+    )
+    assert response.status_code == 200
+
+
+def test_a_read_with_a_stale_if_match_is_a_json_412(api_client):
+    made = CommitmentFactory()
+    url = f"/api/v1/commitments/{made.pk}/"
+    current = api_client.get(url)["ETag"]
+
+    response = api_client.get(url, HTTP_IF_MATCH='"stale"')
+
+    assert response.status_code == 412
+    assert response["ETag"] == current
+    assert response["Cache-Control"] == "private, no-store"
+    assert current in response.json()["detail"]
+    assert api_client.get(url, HTTP_IF_MATCH=current).status_code == 200
 
 
 def test_create_is_not_affected_by_preconditions(client):

@@ -45,6 +45,28 @@ def test_filters_by_status(client):
     assert 'value="fulfilled" id="id_status_4" checked' in response.content.decode()
 
 
+@pytest.mark.parametrize("path", ["/commitments/", "/commitments.csv"])
+def test_an_empty_status_is_no_filter(client, path):
+    # As on the API's list: what a GET form sends for an unused field.
+    build_announcement()
+
+    empty = client.get(f"{path}?status=&agency=&kind=")
+    unfiltered = client.get(path)
+
+    assert empty.status_code == 200
+    body = b"".join(empty.streaming_content) if empty.streaming else empty.content
+    whole = (
+        b"".join(unfiltered.streaming_content)
+        if unfiltered.streaming
+        else unfiltered.content
+    )
+    if path.endswith(".csv"):
+        assert body == whole
+    else:
+        assert listed_titles(empty) == listed_titles(unfiltered)
+        assert len(listed_titles(empty)) == 5
+
+
 def test_the_form_keeps_its_widgets_once_the_api_has_used_the_same_filters(client):
     build_announcement()
     assert client.get("/api/schema/").status_code == 200

@@ -26,10 +26,12 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends import db as db_cache
 from django.db import DatabaseError, connections, router
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import quote_etag
+
+from tracker.errors import is_api_request
 
 # Fresh for no one's private cache (a browser revalidates every time, cheaply, with
 # If-None-Match), for 30 seconds in a shared cache, which may then serve it for 30
@@ -82,6 +84,10 @@ class HttpCachingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # No response here has a modification date (Last-Modified), only ETags,
+        # and RFC 9110 §13.1.4 has a server ignore If-Unmodified-Since then.
+        # Django would answer it with 412 whatever the date.
+        request.META.pop("HTTP_IF_UNMODIFIED_SINCE", None)
         response = self.get_response(request)
         if (
             request.method in SAFE_METHODS
@@ -99,13 +105,31 @@ class HttpCachingMiddleware:
             else:
                 response["Cache-Control"] = PRIVATE
         if request.method in SAFE_METHODS and response.has_header("ETag"):
-            response = get_conditional_response(
-                request, etag=response["ETag"], response=response
-            )
+            etag = response["ETag"]
+            response = get_conditional_response(request, etag=etag, response=response)
+            if response.status_code == 412:
+                response = read_precondition_failed(request, etag)
         if response.status_code == 304:
             # RFC 9110 §8.6: a 304 may only carry the 200's length; none is simpler.
             del response["Content-Length"]
         return response
+
+
+def read_precondition_failed(request, etag):
+    """A GET or HEAD whose If-Match names none of the current ETags: 412 (RFC
+    9110 §13.1.1), with the current ETag, and in JSON from the API, like its
+    other errors (Django's answer is an empty page)."""
+    detail = (
+        f"If-Match does not name the current ETag, {etag}: read without If-Match "
+        "to get the resource as it is now."
+    )
+    if is_api_request(request):
+        response = JsonResponse({"detail": detail}, status=412)
+    else:
+        response = HttpResponse(detail, content_type="text/plain", status=412)
+    response["ETag"] = etag
+    response["Cache-Control"] = PRIVATE
+    return response
 
 
 class ResponseCacheMiddleware:

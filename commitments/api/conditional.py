@@ -17,6 +17,8 @@ changed (a related agency's name, the day, a progress update), at the price of o
 read of the representation, which the write needs anyway.
 """
 
+from urllib.parse import urlsplit
+
 from django.utils.http import parse_etags
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
@@ -94,8 +96,8 @@ class ConditionalMixin:
         if if_match is None and request.method in self.if_match_required_for:
             raise PreconditionRequired(
                 "This change needs an If-Match header with the resource's current "
-                f"ETag: GET {request.path} and resend this request with If-Match "
-                "set to the ETag header of that response."
+                f"ETag: GET {self.resource_path()} and resend this request with "
+                "If-Match set to the ETag header of that response."
             )
         current = self.current_etag(instance)
         if if_match is not None and not matches_strongly(
@@ -103,8 +105,9 @@ class ConditionalMixin:
         ):
             raise PreconditionFailed(
                 f"The resource has changed since you read it; its ETag is now "
-                f"{current}. GET {request.path} again, reapply your change and "
-                "resend it with If-Match set to the new ETag. Nothing was written.",
+                f"{current}. GET {self.resource_path()} again, reapply your change "
+                "and resend it with If-Match set to the new ETag. Nothing was "
+                "written.",
                 etag=current,
             )
         if if_none_match is not None and matches_weakly(
@@ -115,6 +118,14 @@ class ConditionalMixin:
                 "asked not to be applied. Nothing was written.",
                 etag=current,
             )
+
+    def resource_path(self):
+        """The path of the resource whose ETag the preconditions compare: the
+        request's own, or for an action on it (a progress POST, /check/,
+        /retract/), the resource's, whose GET gives that ETag."""
+        if self.action in ("update", "partial_update"):
+            return self.request.path
+        return urlsplit(self.reverse_action("detail", kwargs=self.kwargs)).path
 
     def perform_update(self, serializer):
         """Answer with the resource as a GET now reads it (its computed fields

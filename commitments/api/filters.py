@@ -8,6 +8,8 @@ string read as docs/design.md reads it.
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+from commitments.filtersets import without_empty_values
+
 
 def repeatable(filter_):
     return getattr(filter_.field_class.widget, "allow_multiple_selected", False)
@@ -17,19 +19,18 @@ class FilterBackend(DjangoFilterBackend):
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         filters = self.get_filterset_class(view, queryset).base_filters
-        data = kwargs["data"].copy()
+        data = without_empty_values(kwargs["data"])
         errors = {}
-        for name in list(data):
-            values = [value for value in data.getlist(name) if value != ""]
-            if name in filters and len(values) > 1 and not repeatable(filters[name]):
+        for name in data:
+            if (
+                name in filters
+                and len(data.getlist(name)) > 1
+                and not repeatable(filters[name])
+            ):
                 errors[name] = [
                     "Give this parameter once (where it takes several values, "
                     "separate them with commas)."
                 ]
-            if values:
-                data.setlist(name, values)
-            else:
-                del data[name]
         if errors:
             raise ValidationError(errors)
         kwargs["data"] = data

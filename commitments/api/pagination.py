@@ -115,16 +115,25 @@ class CommitmentPagination(Pagination):
         self.as_of = getattr(queryset, "as_of_day", None)
         if not self.pages_by_cursor(request, view):
             return super().paginate_queryset(queryset, request, view)
-        for conflicting in ("ordering", self.page_query_param):
-            if conflicting in request.query_params:
-                raise ValidationError(
-                    {
-                        self.cursor_query_param: [
-                            f"A cursor pages in id order: drop {conflicting}, or "
-                            "page by number without a cursor."
-                        ]
-                    }
-                )
+        # An empty ordering orders nothing, with a cursor as without one; an
+        # empty page is refused on its own anyway.
+        conflicting = [
+            name
+            for name, sent in (
+                ("ordering", bool(request.query_params.get("ordering"))),
+                (self.page_query_param, self.page_query_param in request.query_params),
+            )
+            if sent
+        ]
+        if conflicting:
+            raise ValidationError(
+                {
+                    self.cursor_query_param: [
+                        f"A cursor pages in id order: drop {conflicting[0]}, or "
+                        "page by number without a cursor."
+                    ]
+                }
+            )
         self.keyset = IdCursorPagination()
         self.keyset.page_size = self.get_page_size(request)
         return self.keyset.paginate_queryset(queryset, request, view)

@@ -858,14 +858,18 @@ class HistoryEntrySerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
-    user = serializers.CharField(allow_null=True, help_text="Who wrote it.")
+    author = serializers.CharField(
+        allow_null=True,
+        help_text="Who wrote it: the acting user's username, or null for rows "
+        "loaded without one.",
+    )
     type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
     change_reason = serializers.CharField(allow_blank=True)
     version = serializers.IntegerField()
     changes = FieldChangeSerializer(many=True)
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(StrictSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
 

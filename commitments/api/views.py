@@ -595,6 +595,8 @@ class LogoutView(knox_views.LogoutView):
         responses={204: OpenApiResponse(description="Revoked.")},
     )
     def post(self, request, format=None):
+        # Nothing to send: a field sent ("all") is refused by name, not ignored.
+        api.StrictSerializer(data=request.data).is_valid(raise_exception=True)
         return super().post(request, format)
 
 
