@@ -64,9 +64,9 @@ SELECT json_build_object(
         'days_remaining', c.due_date - current_date,
         'latest_update', latest.body,
         'status_as_of', CASE
-            WHEN c.last_checked_on IS NULL THEN latest.reported_on
-            WHEN latest.reported_on IS NULL THEN c.last_checked_on
-            ELSE GREATEST(latest.reported_on, c.last_checked_on) END,
+            WHEN c.status_confirmed_on IS NULL THEN latest.reported_on
+            WHEN latest.reported_on IS NULL THEN c.status_confirmed_on
+            ELSE GREATEST(latest.reported_on, c.status_confirmed_on) END,
         'last_checked_on', c.last_checked_on,
         'as_of', NULL,
         'deadline_changes', COALESCE((

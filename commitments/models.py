@@ -482,9 +482,16 @@ class Announcement(models.Model):
         return (self.slug,)
 
     def clean(self):
+        if isinstance(self.announced_on, datetime.date) and (
+            self.announced_on > timezone.localdate()
+        ):
+            raise ValidationError(
+                {"announced_on": "An announcement cannot be dated in the future."}
+            )
         if self.pk is None:
             return
         errors = {}
+        self.clean_date_against_records(errors)
         # A new text must still hold every quote taken from the old one.
         body = normalise_whitespace(self.body)
         lost = [
@@ -512,6 +519,33 @@ class Announcement(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def clean_date_against_records(self, errors):
+        """Progress, deadline changes and checks were each refused a day before
+        the announcement: a correction of its date may not move it past them."""
+        error = predates_announcement(
+            self.announced_on, self.commitments.all().earliest_dated_record()
+        )
+        if error:
+            errors["announced_on"] = (
+                f"{error} Choose a date on or before that day, or correct that "
+                "record first."
+            )
+
+
+def predates_announcement(announced_on, earliest):
+    """What predates an announcement dated `announced_on`, from the earliest-dated
+    record of its commitments (CommitmentQuerySet.earliest_dated_record), as
+    the start of an error message; or None."""
+    if earliest is None or not isinstance(announced_on, datetime.date):
+        return None
+    day, what = earliest
+    if day >= announced_on:
+        return None
+    return (
+        f"Too late: {what} {day.isoformat()}, and nothing on a commitment may "
+        f"predate its announcement ({announced_on.isoformat()})."
+    )
 
 
 def days_after(day, days):
@@ -598,7 +632,13 @@ class CommitmentManager(models.Manager):
 
 # The columns a commitment reads as of a past day (CommitmentQuerySet.as_of); every
 # other field reads as now.
-AS_OF_FIELDS = ("status", "due_date", "final_assessed_on", "last_checked_on")
+AS_OF_FIELDS = (
+    "status",
+    "due_date",
+    "final_assessed_on",
+    "last_checked_on",
+    "status_confirmed_on",
+)
 
 
 class AsOfIterable(ModelIterable):
@@ -756,7 +796,13 @@ class CommitmentQuerySet(models.QuerySet):
                     When(as_of_status__in=Status.final(), then=F("as_of_reported_on")),
                     default=None,
                     output_field=models.DateField(),
-                )
+                ),
+                # Only a check of the status it had then confirms it.
+                as_of_status_confirmed_on=Subquery(
+                    checks.filter(status=OuterRef("as_of_status")).values("checked_on")[
+                        :1
+                    ]
+                ),
             )
         )
         clone.as_of_day = day
@@ -795,6 +841,42 @@ class CommitmentQuerySet(models.QuerySet):
 
     def not_late(self):
         return self.exclude(self.late_rule())
+
+    def earliest_dated_record(self):
+        """The earliest-dated record of these commitments, as (day, what it is),
+        or None: a progress update (by reported_on, retracted ones too: they stay
+        on the timeline), a deadline change (changed_on) or a check
+        (last_checked_on). Each was refused a day before its announcement, so
+        the announcement's date may not move past it (Announcement.clean,
+        Commitment.clean_announcement_move)."""
+        commitments = self.values("pk")
+        found = []
+        update = (
+            ProgressUpdate.objects.filter(commitment__in=commitments)
+            .order_by("reported_on", "id")
+            .values_list("reported_on", "commitment__title")
+            .first()
+        )
+        if update is not None:
+            found.append((update[0], f"progress on “{update[1]}” is reported on"))
+        change = (
+            DeadlineChange.objects.filter(commitment__in=commitments)
+            .order_by("changed_on", "id")
+            .values_list("changed_on", "commitment__title")
+            .first()
+        )
+        if change is not None:
+            found.append((change[0], f"the deadline of “{change[1]}” was moved on"))
+        check = (
+            Commitment.objects.filter(pk__in=commitments)
+            .exclude(last_checked_on=None)
+            .order_by("last_checked_on", "id")
+            .values_list("last_checked_on", "title")
+            .first()
+        )
+        if check is not None:
+            found.append((check[0], f"the status of “{check[1]}” was checked on"))
+        return min(found, default=None)
 
     def of_agencies(self, agencies):
         """The commitments these agencies lead or support (docs/design.md, "An agency's
@@ -938,6 +1020,13 @@ class Commitment(LoadedValues, StoredValues):
         help_text="The latest date an editor confirmed, without news, that the "
         "status still holds.",
     )
+    status_confirmed_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The latest check of the status the commitment has now: a check "
+        "of a status that news has since replaced confirms nothing.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -1027,6 +1116,7 @@ class Commitment(LoadedValues, StoredValues):
         "final_assessed_on",
         "original_due_date",
         "last_checked_on",
+        "status_confirmed_on",
         "version",
         "created_at",
         "updated_at",
@@ -1193,6 +1283,7 @@ class Commitment(LoadedValues, StoredValues):
                 "remove the deadline."
             )
         self.clean_parent(errors)
+        self.clean_announcement_move(errors)
         if not errors:
             self.clean_deadline_change(errors)
         if errors:
@@ -1221,6 +1312,16 @@ class Commitment(LoadedValues, StoredValues):
             )
         else:
             self.due_date = derived
+
+    def clean_announcement_move(self, errors):
+        """A commitment moved to another announcement takes its timeline along:
+        nothing on it may predate the new announcement."""
+        if self.pk is None or self.announcement_id == self.stored("announcement_id"):
+            return
+        earliest = Commitment.objects.filter(pk=self.pk).earliest_dated_record()
+        error = predates_announcement(self.announcement.announced_on, earliest)
+        if error:
+            errors["announcement"] = f"{error} Choose an earlier announcement."
 
     def clean_parent(self, errors):
         """A sub-commitment shares its parent's announcement, and no commitment
@@ -1321,6 +1422,11 @@ class Commitment(LoadedValues, StoredValues):
         changes = {
             "status": status,
             "final_assessed_on": final_on,
+            "status_confirmed_on": (
+                self.status_checks.confirmed_on(status)
+                if status != self.status and self.last_checked_on is not None
+                else self.status_confirmed_on
+            ),
             # The row is locked: its version cannot have moved since it was read.
             "version": self.version + 1,
             "updated_at": timezone.now(),
@@ -1336,13 +1442,13 @@ class Commitment(LoadedValues, StoredValues):
 
     def status_as_of(self, latest_update):
         """The date the status is known to hold: its latest update's reported_on
-        (`latest_update`, from latest_progress() or a prefetch), or a later check;
-        None when there is neither."""
+        (`latest_update`, from latest_progress() or a prefetch), or a later check
+        of that status (status_confirmed_on); None when there is neither."""
         dates = [
             day
             for day in (
                 latest_update.reported_on if latest_update else None,
-                self.last_checked_on,
+                self.status_confirmed_on,
             )
             if day is not None
         ]
@@ -1378,10 +1484,16 @@ class Commitment(LoadedValues, StoredValues):
             if error:
                 raise ValidationError({"checked_on": error})
             StatusCheck.objects.create(
-                commitment=locked, checked_on=checked_on, author=author
+                commitment=locked,
+                checked_on=checked_on,
+                status=locked.status,
+                author=author,
             )
             locked.last_checked_on = max(
                 checked_on, locked.last_checked_on or checked_on
+            )
+            locked.status_confirmed_on = max(
+                checked_on, locked.status_confirmed_on or checked_on
             )
             locked._change_reason = (
                 f"Status confirmed as still holding on {checked_on.isoformat()}."
@@ -1396,6 +1508,7 @@ class Commitment(LoadedValues, StoredValues):
                 author=author,
             )
         self.last_checked_on, self.version = locked.last_checked_on, locked.version
+        self.status_confirmed_on = locked.status_confirmed_on
         self.status, self.final_assessed_on = locked.status, locked.final_assessed_on
         return locked
 
@@ -2446,15 +2559,26 @@ class Correction(models.Model):
         return f"{self.corrected_at:%Y-%m-%d}: {shorten(self.note, 60)}"
 
 
+class StatusCheckQuerySet(models.QuerySet):
+    def confirmed_on(self, status):
+        """The latest day these checks confirmed `status`, or None."""
+        return self.filter(status=status).aggregate(day=Max("checked_on"))["day"]
+
+
 class StatusCheck(models.Model):
     """An editor's confirmation, without news, that a commitment's status still
-    held on a date (Commitment.confirm_status). The commitment keeps the latest
-    date as last_checked_on."""
+    held on a date (Commitment.confirm_status), and which status that was. The
+    commitment keeps the latest date as last_checked_on, and the latest check of
+    the status it has now as status_confirmed_on: when news (an update entered
+    later, a retraction) replaces the status, the check no longer confirms it."""
 
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="status_checks"
     )
     checked_on = models.DateField()
+    status = models.CharField(
+        max_length=24, choices=Status.choices, help_text="The status confirmed."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -2463,6 +2587,8 @@ class StatusCheck(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = StatusCheckQuerySet.as_manager()
 
     class Meta:
         ordering = ["-checked_on", "-recorded_at", "-id"]

@@ -166,7 +166,5 @@ def test_an_announcement_date_past_what_its_deadlines_allow_is_a_form_error(
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "announced_on": [
-            "Too late: a deadline of 45 days after this date would pass the year 9999."
-        ]
+        "announced_on": ["An announcement cannot be dated in the future."]
     }

@@ -323,16 +323,21 @@ def test_a_day_count_past_the_year_9999_is_400_naming_it(
 def test_an_announcement_date_its_deadlines_cannot_follow_is_400(
     api_client, maintainer, commitment
 ):
+    # A day count that ends on the last day there is: the announcement cannot
+    # move a day later.
+    last = (date(9999, 12, 31) - commitment.announcement.announced_on).days
+    Commitment.objects.filter(pk=commitment.pk).update(due_in_days=last)
     authorize(api_client, maintainer)
 
     response = api_client.patch(
         f"/api/v1/announcements/{commitment.announcement.slug}/",
-        {"announced_on": "9999-12-01"},
+        {"announced_on": "2018-03-13"},
     )
 
     assert response.status_code == 400
     assert response.json() == {
         "announced_on": [
-            "Too late: a deadline of 45 days after this date would pass the year 9999."
+            f"Too late: a deadline of {last} days after this date would pass the "
+            "year 9999."
         ]
     }

@@ -140,3 +140,25 @@ def test_an_editor_of_a_supporting_agency_costs_two_more(
         )
 
     assert response.status_code == 201
+
+
+def test_a_checked_commitment_reads_the_checks_of_its_new_status(
+    api_client, maintainer, django_assert_num_queries
+):
+    commitment = CommitmentFactory()
+    commitment.confirm_status(datetime.date(2019, 1, 1), maintainer)
+    authorize(api_client, maintainer)
+
+    # As a maintainer's POST above, and one more: the latest check of the new
+    # status (Commitment.take_status), which its status_as_of counts.
+    with django_assert_num_queries(11):
+        response = api_client.post(
+            f"/api/v1/commitments/{commitment.pk}/updates/", BODY, format="json"
+        )
+
+    assert response.status_code == 201
+    commitment.refresh_from_db()
+    assert (commitment.last_checked_on, commitment.status_confirmed_on) == (
+        datetime.date(2019, 1, 1),
+        None,
+    )

@@ -181,14 +181,27 @@ def test_a_day_count_past_the_year_9999_is_refused_by_name():
 
 def test_an_announcement_date_that_pushes_a_deadline_past_9999_is_refused():
     announcement = AnnouncementFactory()
-    CommitmentFactory(announcement=announcement, time_bound=True)
+    last = (datetime.date(9999, 12, 31) - announcement.announced_on).days
+    CommitmentFactory(announcement=announcement, time_bound=True, due_in_days=last)
 
-    announcement.announced_on = datetime.date(9999, 12, 1)
+    announcement.announced_on += datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as refused:
         announcement.save()
 
     assert refused.value.message_dict == {
         "announced_on": [
-            "Too late: a deadline of 45 days after this date would pass the year 9999."
+            f"Too late: a deadline of {last} days after this date would pass the "
+            "year 9999."
         ]
+    }
+
+
+def test_an_announcement_cannot_be_dated_in_the_future():
+    announcement = AnnouncementFactory.build(
+        announced_on=datetime.date.today() + datetime.timedelta(days=1)
+    )
+    with pytest.raises(ValidationError) as refused:
+        announcement.save()
+    assert refused.value.message_dict == {
+        "announced_on": ["An announcement cannot be dated in the future."]
     }

@@ -237,6 +237,7 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
         "original_due_date",
         "final_assessed_on",
         "last_checked_on",
+        "status_confirmed_on",
         "created_at",
         "updated_at",
     ]
@@ -283,7 +284,12 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
                 "by date that is not retracted: to change it, add an update. To say "
                 "that it still holds without news, use the action “Confirm the "
                 "status still holds” on the list of commitments.",
-                "fields": ["status", "final_assessed_on", "last_checked_on"],
+                "fields": [
+                    "status",
+                    "final_assessed_on",
+                    "last_checked_on",
+                    "status_confirmed_on",
+                ],
             },
         ),
         (

@@ -694,7 +694,8 @@ class CommitmentSerializer(StrictModelSerializer):
     )
     status_as_of = serializers.SerializerMethodField(
         help_text="The date the status is known to hold: the latest update's "
-        "reported_on, or a later last_checked_on; null when there is neither."
+        "reported_on, or a later check of that status (a check of a status that "
+        "news has since replaced does not count); null when there is neither."
     )
     deadline_change_reason = StrictCharField(
         write_only=True,

@@ -352,6 +352,7 @@ class Generator:
             "updated_at": created_at,
             "version": version,
             "last_checked_on": None,
+            "status_confirmed_on": None,
         }, sentence
 
     def add_deadline_change(self, batch, commitment, announced_on):
