@@ -531,6 +531,21 @@ class Announcement(models.Model):
                 f"{error} Choose a date on or before that day, or correct that "
                 "record first."
             )
+            return
+        # A due date given as a date (not counted in days, which follow this
+        # date) falls after the announcement too (Commitment.clean).
+        due = (
+            self.commitments.filter(due_in_days=None, due_date__lt=self.announced_on)
+            .order_by("due_date", "id")
+            .values_list("due_date", "title")
+            .first()
+        )
+        if isinstance(self.announced_on, datetime.date) and due is not None:
+            errors["announced_on"] = (
+                f"Too late: “{due[1]}” is due on {due[0].isoformat()}, and a "
+                "promise falls due after it is made. Choose a date on or before "
+                "that day, or move that due date first."
+            )
 
 
 def predates_announcement(announced_on, earliest):
@@ -1273,6 +1288,16 @@ class Commitment(LoadedValues, StoredValues):
                     "This quote does not occur in the announcement's text. Copy it "
                     "verbatim (line breaks and spacing may differ)."
                 )
+        if (
+            self.announcement_id
+            and isinstance(self.due_date, datetime.date)
+            and self.due_date < self.announcement.announced_on
+        ):
+            errors["due_date"] = (
+                "A due date cannot precede the announcement "
+                f"({self.announcement.announced_on}): a promise falls due after "
+                "it is made."
+            )
         if self.kind == self.Kind.TIME_BOUND and self.due_date is None:
             errors.setdefault(
                 "due_date", "A time-bound commitment needs a due date or a day count."

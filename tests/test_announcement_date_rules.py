@@ -173,3 +173,45 @@ def test_an_announcement_dated_in_the_future_is_400(client):
         "announced_on": ["An announcement cannot be dated in the future."]
     }
     assert not Announcement.objects.exists()
+
+
+def test_a_due_date_before_the_announcement_is_400(client):
+    commitment = CommitmentFactory(title="Certify NICS reporting")
+    url = f"/api/v1/commitments/{commitment.pk}/"
+    body = {
+        "kind": "time_bound",
+        "due_date": "2018-03-11",
+        "deadline_change_reason": "A date was given.",
+    }
+
+    refused = patch(client, url, body)
+    on_the_day = patch(client, url, {**body, "due_date": "2018-03-12"})
+
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "due_date": [
+            "A due date cannot precede the announcement (2018-03-12): a promise "
+            "falls due after it is made."
+        ]
+    }
+    assert on_the_day.status_code == 200, on_the_day.json()
+
+
+def test_an_announcement_may_not_move_past_a_due_date_given_as_a_date(client):
+    commitment = CommitmentFactory(
+        title="Certify NICS reporting",
+        kind="time_bound",
+        due_date=datetime.date(2018, 4, 26),
+    )
+    url = f"/api/v1/announcements/{commitment.announcement.slug}/"
+
+    refused = patch(client, url, {"announced_on": "2018-05-01"})
+
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "announced_on": [
+            "Too late: “Certify NICS reporting” is due on 2018-04-26, and a promise "
+            "falls due after it is made. Choose a date on or before that day, or "
+            "move that due date first."
+        ]
+    }

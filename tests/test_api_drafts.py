@@ -128,6 +128,7 @@ def test_accepting_creates_the_commitment_and_records_who(client, demo, maintain
     )
     assert response.status_code == 201
     commitment = response.json()
+    assert response["Location"] == commitment["url"]
     assert commitment["slug"] == "nics-certification"
     assert commitment["topic"] == "background-checks"
     assert commitment["due_date"] == "2018-04-26"

@@ -34,6 +34,7 @@ def test_retry_returns_the_first_response_and_adds_nothing(
     assert first.status_code == retry.status_code == 201
     assert retry.json() == first.json()
     assert retry["Idempotent-Replayed"] == "true"
+    assert retry["Location"] == first["Location"] == first.json()["url"]
     assert ProgressUpdate.objects.count() == 1
     assert ProgressUpdate.objects.get().idempotency_key == "key-1"
 

@@ -178,6 +178,9 @@ def test_progress_post_evaluates_if_match_when_sent(client):
     assert applied.status_code == 201
     assert without.status_code == 201
     assert made.updates.count() == 2
+    # Where the new update is, as every create answers.
+    assert applied["Location"] == applied.json()["url"]
+    assert applied["Location"].endswith(f"/api/v1/updates/{applied.json()['id']}/")
     # The 412 names the resource whose ETag it compares, not the action's URL.
     assert f"GET {url} again" in stale.json()["detail"]
 

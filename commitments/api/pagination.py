@@ -36,7 +36,7 @@ class Pagination(PageSize, pagination.PageNumberPagination):
         value = request.query_params.get(self.page_query_param)
         if value is None or value in self.last_page_strings:
             return super().get_page_number(request, paginator)
-        if not value.isascii() or not value.isdigit():
+        if not value.isascii() or not value.isdigit() or int(value) < 1:
             raise ValidationError(
                 {self.page_query_param: ["Enter a page number (1 or more)."]}
             )

@@ -372,7 +372,7 @@ class CommitmentViewSet(
         # The serializer that validated the body shows the new update
         # (serializer.data is the saved instance's representation): its fields
         # are built once, and a new update knows it has no corrections.
-        return Response(serializer.data, status=201)
+        return created(serializer.data)
 
     def replay(self, request, key, fingerprint, context):
         """The first response to this Idempotency-Key, if it was used before."""
@@ -388,7 +388,7 @@ class CommitmentViewSet(
                 "progress update."
             )
         body = api.ProgressUpdateSerializer(first, context=context).data
-        return Response(body, status=201, headers={"Idempotent-Replayed": "true"})
+        return created(body, headers={"Idempotent-Replayed": "true"})
 
     @extend_schema(
         request=api.CheckSerializer,
@@ -427,6 +427,14 @@ class CommitmentViewSet(
         )
         page = self.paginate_queryset(records)
         return self.get_paginated_response(history_entries(commitment, page))
+
+
+def created(body, headers=None):
+    """201 with the new resource, and its URL in Location, as DRF's creates
+    answer (CreateModelMixin.get_success_headers)."""
+    return Response(
+        body, status=201, headers={"Location": body["url"], **(headers or {})}
+    )
 
 
 def header_text(value):
@@ -745,7 +753,7 @@ class DraftViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         body = api.CommitmentSerializer(
             commitment, context=self.get_serializer_context()
         ).data
-        return Response(body, status=201)
+        return created(body)
 
     @extend_schema(
         summary="Reject a draft", request=None, responses={200: api.DraftSerializer}
