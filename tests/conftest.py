@@ -182,3 +182,35 @@ def no_response_cache(settings):
     """For tests that count the queries of the work a read does, not of a kept
     response (tests/test_response_cache.py counts those)."""
     settings.RESPONSE_CACHE = False
+
+
+def budgeted(sql):
+    """Whether a statement counts against a query budget: every one but
+    SAVEPOINT / RELEASE (the request's transaction inside a test's) and the
+    token lookup (docs/design.md, "Limits")."""
+    statement = sql.lstrip().upper()
+    if statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO")):
+        return False
+    return not statement.startswith('SELECT "KNOX_AUTHTOKEN".')
+
+
+@pytest.fixture
+def assert_query_budget():
+    """`with assert_query_budget(n): ...` fails unless the block ran exactly n
+    statements as a query budget counts them (budgeted)."""
+    import contextlib
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    @contextlib.contextmanager
+    def within(expected):
+        with CaptureQueriesContext(connection) as captured:
+            yield captured
+        counted = [q["sql"] for q in captured.captured_queries if budgeted(q["sql"])]
+        assert len(counted) == expected, (
+            f"{len(counted)} statements against a budget of {expected}:\n"
+            + "\n".join(counted)
+        )
+
+    return within
