@@ -459,9 +459,18 @@ class Announcement(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.clean()
         adding = self._state.adding
         with transaction.atomic():
+            if not adding:
+                # Writers of what may not predate this date (progress, checks,
+                # deadlines) lock this row too: the rules are checked against
+                # what they committed, and they against the date saved here.
+                list(
+                    Announcement.objects.select_for_update()
+                    .filter(pk=self.pk)
+                    .values_list("pk", flat=True)
+                )
+            self.clean()
             super().save(*args, **kwargs)
             if adding:
                 record_change_entry(
@@ -482,16 +491,25 @@ class Announcement(models.Model):
         return (self.slug,)
 
     def clean(self):
-        if isinstance(self.announced_on, datetime.date) and (
-            self.announced_on > timezone.localdate()
-        ):
-            raise ValidationError(
-                {"announced_on": "An announcement cannot be dated in the future."}
-            )
-        if self.pk is None:
-            return
         errors = {}
-        self.clean_date_against_records(errors)
+        moved = self.pk is None or self.announced_on != (
+            Announcement.objects.filter(pk=self.pk)
+            .values_list("announced_on", flat=True)
+            .first()
+        )
+        # Judged when the date moves, so that a row stored before these rules
+        # does not stop edits of its text or title.
+        if moved and isinstance(self.announced_on, datetime.date):
+            if self.announced_on > timezone.localdate():
+                errors["announced_on"] = (
+                    "An announcement cannot be dated in the future."
+                )
+            elif self.pk is not None:
+                self.clean_date_against_records(errors)
+        if self.pk is None:
+            if errors:
+                raise ValidationError(errors)
+            return
         # A new text must still hold every quote taken from the old one.
         body = normalise_whitespace(self.body)
         lost = [
@@ -513,9 +531,10 @@ class Announcement(models.Model):
             and longest is not None
             and days_after(self.announced_on, longest) is None
         ):
-            errors["announced_on"] = (
+            errors.setdefault(
+                "announced_on",
                 f"Too late: a deadline of {longest} days after this date would "
-                "pass the year 9999."
+                "pass the year 9999.",
             )
         if errors:
             raise ValidationError(errors)
@@ -860,8 +879,8 @@ class CommitmentQuerySet(models.QuerySet):
     def earliest_dated_record(self):
         """The earliest-dated record of these commitments, as (day, what it is),
         or None: a progress update (by reported_on, retracted ones too: they stay
-        on the timeline), a deadline change (changed_on) or a check
-        (last_checked_on). Each was refused a day before its announcement, so
+        on the timeline), a deadline change (changed_on) or a status check
+        (checked_on). Each was refused a day before its announcement, so
         the announcement's date may not move past it (Announcement.clean,
         Commitment.clean_announcement_move)."""
         commitments = self.values("pk")
@@ -883,10 +902,9 @@ class CommitmentQuerySet(models.QuerySet):
         if change is not None:
             found.append((change[0], f"the deadline of “{change[1]}” was moved on"))
         check = (
-            Commitment.objects.filter(pk__in=commitments)
-            .exclude(last_checked_on=None)
-            .order_by("last_checked_on", "id")
-            .values_list("last_checked_on", "title")
+            StatusCheck.objects.filter(commitment__in=commitments)
+            .order_by("checked_on", "id")
+            .values_list("checked_on", "commitment__title")
             .first()
         )
         if check is not None:
@@ -1292,6 +1310,12 @@ class Commitment(LoadedValues, StoredValues):
             self.announcement_id
             and isinstance(self.due_date, datetime.date)
             and self.due_date < self.announcement.announced_on
+            # Judged when either moves, so that a row stored before the rule
+            # does not stop writes that touch neither.
+            and (
+                self.due_date != self.stored("due_date")
+                or self.announcement_id != self.stored("announcement_id")
+            )
         ):
             errors["due_date"] = (
                 "A due date cannot precede the announcement "
@@ -2140,8 +2164,8 @@ class AgencyAlias(models.Model):
     name = models.CharField(max_length=200)
 
     objects = AgencyAliasManager()
-    # An alias added or removed, by whom and when (docs/design.md, "Who may do
-    # what": every write is kept in the history).
+    # An alias added or removed, by whom and when: every write is kept in the
+    # history (docs/design.md, "Domain").
     history = AuditHistory()
 
     class Meta:

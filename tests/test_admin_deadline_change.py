@@ -6,6 +6,7 @@ import datetime
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
 from commitments.models import DeadlineChange
 from tests.admin_forms import form_data
@@ -154,13 +155,38 @@ def test_a_day_count_past_the_year_9999_is_a_form_error_not_a_500(client, staff_
 def test_an_announcement_date_past_what_its_deadlines_allow_is_a_form_error(
     client, staff_user
 ):
-    commitment = CommitmentFactory(time_bound=True)
+    # A day count that ends on the last day there is.
+    announced_on = datetime.date(2018, 3, 12)
+    last = (datetime.date(9999, 12, 31) - announced_on).days
+    commitment = CommitmentFactory(time_bound=True, due_in_days=last)
     url = reverse(
         "admin:commitments_announcement_change", args=[commitment.announcement_id]
     )
     client.force_login(staff_user)
     data = form_data(client.get(url))
-    data["announced_on"] = "9999-12-01"
+    data["announced_on"] = "2018-03-13"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "announced_on": [
+            f"Too late: a deadline of {last} days after this date would pass the "
+            "year 9999."
+        ]
+    }
+
+
+def test_an_announcement_dated_in_the_future_is_a_form_error(client, staff_user):
+    commitment = CommitmentFactory()
+    url = reverse(
+        "admin:commitments_announcement_change", args=[commitment.announcement_id]
+    )
+    client.force_login(staff_user)
+    data = form_data(client.get(url))
+    data["announced_on"] = (
+        timezone.localdate() + datetime.timedelta(days=1)
+    ).isoformat()
 
     response = client.post(url, data)
 

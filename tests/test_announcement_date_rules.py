@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from commitments.models import Announcement, Commitment
 from tests.admin_forms import form_data
@@ -50,8 +51,10 @@ def with_deadline_change_on(day):
 
 
 def with_check_on(day):
+    # And a later one: the earliest check holds the date.
     commitment = CommitmentFactory(title="Certify NICS reporting")
     commitment.confirm_status(day, None)
+    commitment.confirm_status(day + datetime.timedelta(days=60), None)
     return commitment
 
 
@@ -154,7 +157,7 @@ def test_a_commitment_may_not_move_to_an_announcement_made_after_its_records(cli
 
 def test_an_announcement_dated_in_the_future_is_400(client):
     issuer = AgencyFactory(slug="doj")
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 
     response = client.post(
         "/api/v1/announcements/",
@@ -215,3 +218,19 @@ def test_an_announcement_may_not_move_past_a_due_date_given_as_a_date(client):
             "move that due date first."
         ]
     }
+
+
+def test_rows_stored_before_the_rules_do_not_stop_other_writes(client):
+    # Written before these rules: a due date and progress before the date.
+    commitment = with_progress_on(datetime.date(2018, 4, 2))
+    Commitment.objects.filter(pk=commitment.pk).update(
+        kind="time_bound", due_date=datetime.date(2018, 3, 1)
+    )
+    Announcement.objects.update(announced_on=datetime.date(2018, 5, 1))
+    slug = commitment.announcement.slug
+
+    checked = client.post(f"/api/v1/commitments/{commitment.pk}/check/", {})
+    retitled = patch(client, f"/api/v1/announcements/{slug}/", {"title": "Renamed"})
+
+    assert checked.status_code == 200, checked.json()
+    assert retitled.status_code == 200, retitled.json()

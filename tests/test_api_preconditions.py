@@ -10,6 +10,7 @@ from tests.factories import (
     AgencyFactory,
     AnnouncementFactory,
     CommitmentFactory,
+    ProgressUpdateFactory,
     TopicFactory,
 )
 
@@ -203,7 +204,7 @@ def test_the_412_of_a_check_names_the_commitment_to_read_again(client):
 def test_if_unmodified_since_is_ignored_without_a_modification_date(
     client, api_client, date
 ):
-    # RFC 9110 §13.1.4: no response here has a Last-Modified.
+    # RFC 9110 §13.1.4: these responses have no Last-Modified.
     made = CommitmentFactory()
     url = f"/api/v1/commitments/{made.pk}/"
     page = f"/a/{made.announcement.slug}/{made.slug}/"
@@ -240,3 +241,20 @@ def test_create_is_not_affected_by_preconditions(client):
 
     assert response.status_code == 201
     assert Topic.objects.filter(slug="new-topic").exists()
+
+
+def test_a_feed_has_a_modification_date_and_judges_if_unmodified_since(api_client):
+    made = CommitmentFactory()
+    ProgressUpdateFactory(commitment=made)
+    feed = "/feeds/updates.atom"
+    assert api_client.get(feed).has_header("Last-Modified")
+
+    before = api_client.get(
+        feed, HTTP_IF_UNMODIFIED_SINCE="Mon, 01 Jan 1990 00:00:00 GMT"
+    )
+    after = api_client.get(
+        feed, HTTP_IF_UNMODIFIED_SINCE="Fri, 01 Jan 2100 00:00:00 GMT"
+    )
+
+    assert before.status_code == 412
+    assert after.status_code == 200

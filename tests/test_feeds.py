@@ -146,11 +146,14 @@ def test_each_progress_entry_has_the_updates_summary_as_its_content(client):
             entry.find(f"{ATOM}id").text: entry.find(f"{ATOM}content")
             for entry in entries
         }
-        for pk, summary in ProgressUpdate.objects.values_list("pk", "summary"):
-            content = by_id.get(tag_uri("progress-update", pk))
-            if content is not None:
-                assert content.get("type") == "text"
-                assert content.text == summary
+        summaries = {
+            tag_uri("progress-update", pk): summary
+            for pk, summary in ProgressUpdate.objects.values_list("pk", "summary")
+        }
+        for entry_id, content in by_id.items():
+            assert content is not None, entry_id
+            assert content.get("type") == "text"
+            assert content.text == summaries[entry_id]
 
 
 def test_entry_ids_are_stable_and_shared_between_feeds(client):

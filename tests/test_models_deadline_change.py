@@ -198,7 +198,7 @@ def test_an_announcement_date_that_pushes_a_deadline_past_9999_is_refused():
 
 def test_an_announcement_cannot_be_dated_in_the_future():
     announcement = AnnouncementFactory.build(
-        announced_on=datetime.date.today() + datetime.timedelta(days=1)
+        announced_on=timezone.localdate() + datetime.timedelta(days=1)
     )
     with pytest.raises(ValidationError) as refused:
         announcement.save()

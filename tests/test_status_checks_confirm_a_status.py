@@ -145,3 +145,5 @@ def test_checks_made_before_the_migration_get_the_status_of_their_day(checked):
     Commitment.objects.filter(pk=checked.pk).update(status="in_progress")
     migration.confirmed_statuses(apps, SimpleNamespace(connection=connection))
     assert Commitment.objects.get().status_confirmed_on == CHECKED
+    latest = Commitment.objects.get().history.order_by("-history_date").first()
+    assert latest.status_confirmed_on == CHECKED

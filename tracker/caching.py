@@ -27,9 +27,10 @@ from django.core.cache import caches
 from django.core.cache.backends import db as db_cache
 from django.db import DatabaseError, connections, router
 from django.http import HttpResponse, JsonResponse
+from django.middleware import http as middleware_http
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import quote_etag
+from django.utils.http import parse_http_date_safe, quote_etag
 
 from tracker.errors import is_api_request
 
@@ -84,10 +85,6 @@ class HttpCachingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # No response here has a modification date (Last-Modified), only ETags,
-        # and RFC 9110 §13.1.4 has a server ignore If-Unmodified-Since then.
-        # Django would answer it with 412 whatever the date.
-        request.META.pop("HTTP_IF_UNMODIFIED_SINCE", None)
         response = self.get_response(request)
         if (
             request.method in SAFE_METHODS
@@ -106,13 +103,49 @@ class HttpCachingMiddleware:
                 response["Cache-Control"] = PRIVATE
         if request.method in SAFE_METHODS and response.has_header("ETag"):
             etag = response["ETag"]
-            response = get_conditional_response(request, etag=etag, response=response)
+            last_modified = parse_http_date_safe(response.get("Last-Modified"))
+            with ignoring_unmodified_since(request, response):
+                response = get_conditional_response(
+                    request, etag=etag, last_modified=last_modified, response=response
+                )
             if response.status_code == 412:
                 response = read_precondition_failed(request, etag)
         if response.status_code == 304:
             # RFC 9110 §8.6: a 304 may only carry the 200's length; none is simpler.
             del response["Content-Length"]
         return response
+
+
+@contextlib.contextmanager
+def ignoring_unmodified_since(request, response):
+    """For a response without a modification date (Last-Modified), the request
+    without If-Unmodified-Since while its preconditions are judged: RFC 9110
+    §13.1.4 has the server ignore it then, where Django answers 412 whatever the
+    date. Only the Atom feeds have one; every other response, an ETag alone."""
+    if response.has_header("Last-Modified") or (
+        "HTTP_IF_UNMODIFIED_SINCE" not in request.META
+    ):
+        yield
+        return
+    meta = request.META
+    request.META = {
+        name: value
+        for name, value in meta.items()
+        if name != "HTTP_IF_UNMODIFIED_SINCE"
+    }
+    try:
+        yield
+    finally:
+        request.META = meta
+
+
+class ConditionalGetMiddleware(middleware_http.ConditionalGetMiddleware):
+    """Django's, for views (the site's conditional_get), judging
+    If-Unmodified-Since as ignoring_unmodified_since says."""
+
+    def process_response(self, request, response):
+        with ignoring_unmodified_since(request, response):
+            return super().process_response(request, response)
 
 
 def read_precondition_failed(request, etag):

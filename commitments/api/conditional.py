@@ -45,6 +45,9 @@ def matches_weakly(etag, tags):
 # as the description of every operation of those viewsets.)
 class ConditionalMixin:
     if_match_required_for = ()
+    # Rows locked with the resource's own: those its rules read (a commitment's
+    # announcement, whose date nothing on it may predate).
+    locks_with = ()
 
     def evaluates_preconditions(self):
         """Whether this request is a write that preconditions apply to."""
@@ -70,10 +73,13 @@ class ConditionalMixin:
         database lock at the transaction's start)."""
         lookup = self.lookup_url_kwarg or self.lookup_field
         model = self.get_queryset().model
-        rows = model._default_manager.select_for_update().filter(
-            **{self.lookup_field: self.kwargs[lookup]}
+        rows = (
+            model._default_manager.select_for_update(of=("self", *self.locks_with))
+            .select_related(*self.locks_with)
+            .filter(**{self.lookup_field: self.kwargs[lookup]})
         )
-        list(rows.values_list("pk", flat=True))
+        # Joined, so that the related rows are locked too; their keys only.
+        list(rows.only("pk", *(f"{path}__id" for path in self.locks_with)))
 
     def current_etag(self, instance):
         """The ETag a GET of this resource with the request's Accept would get:

@@ -8,6 +8,8 @@ from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from commitments.filtersets import without_empty_values
+
 
 class PageSize:
     """`page_size` up to 100; a malformed one is a 400 naming it."""
@@ -115,12 +117,12 @@ class CommitmentPagination(Pagination):
         self.as_of = getattr(queryset, "as_of_day", None)
         if not self.pages_by_cursor(request, view):
             return super().paginate_queryset(queryset, request, view)
-        # An empty ordering orders nothing, with a cursor as without one; an
-        # empty page is refused on its own anyway.
+        # An empty ordering orders nothing, with a cursor as without one
+        # (without_empty_values); an empty page is refused on its own anyway.
         conflicting = [
             name
             for name, sent in (
-                ("ordering", bool(request.query_params.get("ordering"))),
+                ("ordering", "ordering" in without_empty_values(request.query_params)),
                 (self.page_query_param, self.page_query_param in request.query_params),
             )
             if sent

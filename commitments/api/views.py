@@ -204,6 +204,7 @@ class CommitmentViewSet(
     filterset_class = CommitmentFilterSet
     lookup_value_regex = "[0-9]+"
     if_match_required_for = ("PUT", "PATCH")
+    locks_with = ("announcement",)
     # One commitment is read as of a day too (commitments.api.negotiation).
     extra_query_parameters = {"retrieve": ["as_of"]}
 
@@ -219,10 +220,12 @@ class CommitmentViewSet(
         looked_up = self.action == "updates" and not self.evaluates_preconditions()
         if looked_up and self.request.method == "POST":
             # Locked, as the new update's save() would lock it (add_progress), and
-            # with the announcement, which a new update may not predate.
-            return Commitment.objects.select_for_update(of=("self",)).select_related(
-                "announcement"
-            )
+            # with the announcement, which a new update may not predate: a
+            # correction of its date waits for this write, and this one for it
+            # (Announcement.save).
+            return Commitment.objects.select_for_update(
+                of=("self", *self.locks_with)
+            ).select_related(*self.locks_with)
         if self.action in ("summary", "history") or looked_up:
             # Counted or looked up, not shown: nothing to join or prefetch.
             return Commitment.objects.all()
@@ -432,9 +435,9 @@ class CommitmentViewSet(
 def created(body, headers=None):
     """201 with the new resource, and its URL in Location, as DRF's creates
     answer (CreateModelMixin.get_success_headers)."""
-    return Response(
-        body, status=201, headers={"Location": body["url"], **(headers or {})}
-    )
+    # str(): the URL field gives a Hyperlink, and WSGI wants plain strings.
+    location = {"Location": str(body["url"])}
+    return Response(body, status=201, headers={**location, **(headers or {})})
 
 
 def header_text(value):
@@ -485,6 +488,7 @@ class ProgressUpdateViewSet(
     lookup_value_regex = "[0-9]+"
     # A correction names the version it corrects; a retraction may.
     if_match_required_for = ("PATCH",)
+    locks_with = ("commitment__announcement",)
 
     def get_queryset(self):
         updates = progress_updates().order_by(*TIMELINE_ORDER)

@@ -1,8 +1,9 @@
 """History of agency aliases: who added or removed which alias, and when
-(docs/design.md, "Who may do what": every write is kept in the history).
+(docs/design.md, "Domain": every write is kept in the history).
 
 Aliases written before this migration get a first record each, dated when it
-runs and naming nobody, so that every alias has a history to start from."""
+runs and naming nobody, so that every alias has a history to start from (those
+loaded from a fixture later get theirs from commitments/signals.py)."""
 
 import django.db.models.deletion
 import simple_history.models

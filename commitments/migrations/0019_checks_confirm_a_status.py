@@ -4,8 +4,12 @@ news replaces a status (an update entered later, a retraction), the checks of
 the old one no longer say the new one holds.
 
 Checks made before this migration are given the status their commitment had
-when each was recorded: that of its latest update reported by the check's day,
-among those entered before the check and not retracted by then."""
+when each was recorded, as near as the rows tell: that of its latest update
+reported by the check's day, among those entered before the check and not
+retracted by then (as the update reads now, corrections included; rows loaded
+from fixtures carry the fixture's entry time). The commitment's latest
+historical record gets the same status_confirmed_on, so that the next write
+does not show it as a change."""
 
 from django.db import migrations, models
 from django.db.models import Q
@@ -18,6 +22,7 @@ def confirmed_statuses(apps, schema_editor):
     StatusCheck = apps.get_model("commitments", "StatusCheck")
     ProgressUpdate = apps.get_model("commitments", "ProgressUpdate")
     Commitment = apps.get_model("commitments", "Commitment")
+    HistoricalCommitment = apps.get_model("commitments", "HistoricalCommitment")
     for check in StatusCheck.objects.using(using).order_by("id"):
         latest = (
             ProgressUpdate.objects.using(using)
@@ -40,6 +45,17 @@ def confirmed_statuses(apps, schema_editor):
         Commitment.objects.using(using).filter(pk=commitment.pk).update(
             status_confirmed_on=confirmed_on
         )
+        # And its latest historical record, which the next write is compared
+        # with (the API's history): not a change of anybody's.
+        latest = (
+            HistoricalCommitment.objects.using(using)
+            .filter(id=commitment.pk)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        if latest is not None:
+            latest.status_confirmed_on = confirmed_on
+            latest.save(update_fields=["status_confirmed_on"])
 
 
 class Migration(migrations.Migration):

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, CharField, Value, When
 from django.http import HttpResponseBadRequest, JsonResponse
-from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +33,7 @@ from commitments.models import (
     Status,
 )
 from commitments.site.highlight import highlight_blocks, locate_quotes
+from tracker.caching import ConditionalGetMiddleware, ignoring_unmodified_since
 
 # The ETag is a hash of the page itself: always right, whatever changed the data
 # (the admin, the API, a fixture load or simply the date, which decides what is
@@ -393,7 +393,8 @@ def commitments_csv(request):
     if not filterset.is_valid():
         return JsonResponse(filterset.errors, status=400)
     response = csv_response(filterset.qs, request)
-    unchanged = get_conditional_response(request, etag=response["ETag"])
+    with ignoring_unmodified_since(request, response):
+        unchanged = get_conditional_response(request, etag=response["ETag"])
     if unchanged is not None:
         unchanged["ETag"] = response["ETag"]
         return unchanged
