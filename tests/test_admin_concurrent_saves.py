@@ -55,3 +55,25 @@ def test_of_two_simultaneous_saves_exactly_one_is_applied(transactional_db):
     commitment = Commitment.objects.get(pk=commitment.pk)
     assert commitment.description == f"Edit by maintainer{winner}."
     assert commitment.version == 2
+
+
+def test_a_save_reads_the_commitment_locked_with_its_announcement(db, client):
+    # So that a check or a progress update that commits meanwhile is not written
+    # over by the save's copy of the row, and a date correction waits for it.
+    from django.test.utils import CaptureQueriesContext
+
+    commitment = CommitmentFactory()
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    data = form_data(client.get(url))
+    data["description"] = "Edited."
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.post(url, data).status_code == 302
+
+    locked = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "FOR UPDATE OF" in q["sql"] and '"commitments_announcement"' in q["sql"]
+    ]
+    assert locked, "the commitment and its announcement are read FOR UPDATE"

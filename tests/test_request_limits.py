@@ -158,3 +158,8 @@ def test_a_chunked_body_is_411_and_nothing_is_written(api_client, maintainer, me
     assert response["Cache-Control"] == "private, no-store"
     commitment.refresh_from_db()
     assert (commitment.version, commitment.last_checked_on) == (version, None)
+
+
+def test_a_read_is_served_whatever_its_transfer_encoding(client):
+    response = client.get("/api/v1/statuses/", HTTP_TRANSFER_ENCODING="chunked")
+    assert response.status_code == 200

@@ -162,6 +162,11 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
+# Methods whose body, if any, nothing reads: their requests are served whatever
+# their Transfer-Encoding.
+BODILESS_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+
 class RequestSizeLimitMiddleware:
     """A body longer than DATA_UPLOAD_MAX_MEMORY_SIZE gets 413 naming the limit,
     before anything reads it. (Django's own check answers such a body with a 400
@@ -178,7 +183,10 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "HTTP_TRANSFER_ENCODING" in request.META:
+        if (
+            "HTTP_TRANSFER_ENCODING" in request.META
+            and request.method not in BODILESS_METHODS
+        ):
             return self.refuse(
                 411,
                 "Send the request body with a Content-Length header: a body sent "

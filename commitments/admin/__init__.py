@@ -456,9 +456,24 @@ class CommitmentAdmin(SuperusersDeleteMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
+        if getattr(request, "locks_commitment", False):
+            queryset = queryset.select_for_update(
+                of=("self", "announcement")
+            ).select_related("announcement")
         if super().has_view_permission(request):
             return queryset
         return queryset.filter(pk__in=access.covered_commitments(request.user))
+
+    def get_object(self, request, object_id, from_field=None):
+        # A change is read locked, with its announcement, as the API's writes
+        # read them (locks_with): a progress update or a check that commits
+        # meanwhile is not written over by this save's copy of the row, and a
+        # correction of the announcement's date waits for it.
+        request.locks_commitment = request.method == "POST"
+        try:
+            return super().get_object(request, object_id, from_field)
+        finally:
+            request.locks_commitment = False
 
     def has_module_permission(self, request):
         return super().has_module_permission(request) or covers(request)
