@@ -1883,8 +1883,23 @@ class ProgressUpdate(LoadedValues, models.Model):
         return f"{self.reported_on}: {self.get_status_display()}"
 
     def save(self, *args, **kwargs):
-        self.clean()
         with own_transaction(ProgressUpdate):
+            # Lock the commitment so concurrent updates settle its status in turn,
+            # with its announcement, whose date the rules read: a correction of
+            # that date waits for this write, and this one for it
+            # (Announcement.save). Unless the writer already read it locked in
+            # this transaction.
+            commitment = self.commitment if self.commitment_id else None
+            if commitment is not None and not commitment.__dict__.pop(
+                "locked_for_update", False
+            ):
+                commitment = (
+                    Commitment.objects.select_for_update()
+                    .select_related("announcement")
+                    .get(pk=self.commitment_id)
+                )
+                self.commitment = commitment
+            self.clean()
             published = None
             compared = [*self.correctable_attnames(), "retracted_at"]
             loaded = getattr(self, "_loaded_values", {})
@@ -1913,16 +1928,6 @@ class ProgressUpdate(LoadedValues, models.Model):
                 for field in self._meta.concrete_fields
             }
             self.correction_note = ""
-            # Lock the commitment so concurrent updates settle its status in turn
-            # (with its announcement, which Commitment.clean reads), unless the
-            # writer already read it locked in this transaction.
-            commitment = self.commitment
-            if not commitment.__dict__.pop("locked_for_update", False):
-                commitment = (
-                    Commitment.objects.select_for_update()
-                    .select_related("announcement")
-                    .get(pk=self.commitment_id)
-                )
             if published is None:
                 commitment.follow_added_update(self)
             else:

@@ -9,24 +9,23 @@ import threading
 import time
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from rest_framework.test import APIClient
 
-from commitments.models import Announcement, ProgressUpdate
+from commitments.models import Announcement, Commitment, ProgressUpdate
 from tests.conftest import authorize
 from tests.factories import CommitmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_progress_sent_during_a_date_correction_is_judged_by_the_new_date():
-    commitment = CommitmentFactory()
-    client = authorize(
-        APIClient(raise_request_exception=False),
-        UserFactory(is_staff=True, is_superuser=True),
-    )
+def while_the_date_is_corrected(write):
+    """Run `write` while another connection holds a correction of the
+    announcement's date to 2018-04-01, uncommitted; return what it returned or
+    raised, once both are done."""
     saved, release = threading.Event(), threading.Event()
-    responses = []
+    outcome = []
 
     def correct_the_date():
         try:
@@ -39,36 +38,68 @@ def test_progress_sent_during_a_date_correction_is_judged_by_the_new_date():
         finally:
             connection.close()
 
-    def post_progress():
+    def run_the_write():
         try:
-            responses.append(
-                client.post(
-                    f"/api/v1/commitments/{commitment.pk}/updates/",
-                    {
-                        "reported_on": "2018-03-20",
-                        "status": "in_progress",
-                        "summary": "Begun.",
-                    },
-                    format="json",
-                )
-            )
+            outcome.append(write())
+        except Exception as error:  # noqa: BLE001 - returned to the test
+            outcome.append(error)
         finally:
             connection.close()
 
     correction = threading.Thread(target=correct_the_date)
     correction.start()
     assert saved.wait(timeout=30)
-    post = threading.Thread(target=post_progress)
-    post.start()
-    # The POST waits for the correction's lock; it has not answered yet.
+    writer = threading.Thread(target=run_the_write)
+    writer.start()
+    # The write waits for the correction's lock; it has not finished yet.
     time.sleep(0.5)
-    assert responses == []
+    assert outcome == []
     release.set()
     correction.join(timeout=30)
-    post.join(timeout=30)
+    writer.join(timeout=30)
+    (result,) = outcome
+    assert Announcement.objects.get().announced_on == datetime.date(2018, 4, 1)
+    return result
 
-    (response,) = responses
+
+def test_progress_sent_during_a_date_correction_is_judged_by_the_new_date():
+    commitment = CommitmentFactory()
+    client = authorize(
+        APIClient(raise_request_exception=False),
+        UserFactory(is_staff=True, is_superuser=True),
+    )
+
+    response = while_the_date_is_corrected(
+        lambda: client.post(
+            f"/api/v1/commitments/{commitment.pk}/updates/",
+            {
+                "reported_on": "2018-03-20",
+                "status": "in_progress",
+                "summary": "Begun.",
+            },
+            format="json",
+        )
+    )
+
     assert response.status_code == 400, response.content
     assert "reported_on" in response.json()
     assert not ProgressUpdate.objects.exists()
-    assert Announcement.objects.get().announced_on == datetime.date(2018, 4, 1)
+
+
+def test_progress_saved_by_the_model_during_a_correction_is_judged_by_it_too():
+    # As the admin and the commands save it.
+    commitment = CommitmentFactory()
+
+    refused = while_the_date_is_corrected(
+        lambda: ProgressUpdate(
+            commitment=Commitment.objects.get(pk=commitment.pk),
+            reported_on=datetime.date(2018, 3, 20),
+            status="in_progress",
+            summary="Begun.",
+            source_url="https://www.justice.gov/example",
+        ).save()
+    )
+
+    assert isinstance(refused, ValidationError)
+    assert "reported_on" in refused.message_dict
+    assert not ProgressUpdate.objects.exists()
