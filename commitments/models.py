@@ -885,30 +885,19 @@ class CommitmentQuerySet(models.QuerySet):
         Commitment.clean_announcement_move)."""
         commitments = self.values("pk")
         found = []
-        update = (
-            ProgressUpdate.objects.filter(commitment__in=commitments)
-            .order_by("reported_on", "id")
-            .values_list("reported_on", "commitment__title")
-            .first()
-        )
-        if update is not None:
-            found.append((update[0], f"progress on “{update[1]}” is reported on"))
-        change = (
-            DeadlineChange.objects.filter(commitment__in=commitments)
-            .order_by("changed_on", "id")
-            .values_list("changed_on", "commitment__title")
-            .first()
-        )
-        if change is not None:
-            found.append((change[0], f"the deadline of “{change[1]}” was moved on"))
-        check = (
-            StatusCheck.objects.filter(commitment__in=commitments)
-            .order_by("checked_on", "id")
-            .values_list("checked_on", "commitment__title")
-            .first()
-        )
-        if check is not None:
-            found.append((check[0], f"the status of “{check[1]}” was checked on"))
+        for model, day, what in (
+            (ProgressUpdate, "reported_on", "progress on “{}” is reported on"),
+            (DeadlineChange, "changed_on", "the deadline of “{}” was moved on"),
+            (StatusCheck, "checked_on", "the status of “{}” was checked on"),
+        ):
+            earliest = (
+                model.objects.filter(commitment__in=commitments)
+                .order_by(day, "id")
+                .values_list(day, "commitment__title")
+                .first()
+            )
+            if earliest is not None:
+                found.append((earliest[0], what.format(earliest[1])))
         return min(found, default=None)
 
     def of_agencies(self, agencies):
